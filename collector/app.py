@@ -1,0 +1,54 @@
+"""The FastAPI application of `tracevault serve`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from collector.api import admin, metrics_api, receiver, traces
+from collector.errors import TracevaultError
+from collector.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def _error_body(status: int, message: str) -> dict[str, object]:
+    return {"error": {"status": status, "message": message}}
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    # FastAPI traces itself by default; a collector exporting its own spans to itself would loop.
+    app = FastAPI(
+        title="tracevault collector",
+        version="0.1.0",
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+    )
+    app.state.runtime = runtime
+    for module in (receiver, traces, metrics_api, admin):
+        app.include_router(module.router)
+
+    @app.exception_handler(TracevaultError)
+    async def tracevault_error(_: Request, exc: TracevaultError) -> JSONResponse:
+        headers = {}
+        if getattr(exc, "retry_after_s", None):
+            headers["Retry-After"] = str(exc.retry_after_s)  # type: ignore[attr-defined]
+        body = _error_body(exc.status_code, str(exc))
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse(_error_body(400, detail), status_code=400)
+
+    return app
