@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -21,9 +21,20 @@ def _error_body(status: int, message: str) -> dict[str, object]:
     return {"error": {"status": status, "message": message}}
 
 
+def _routers() -> list[APIRouter]:
+    # One line per feature router.
+    return [
+        receiver.router,
+        traces.router,
+        metrics_api.router,
+        admin.router,
+    ]
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
         yield
         runtime.close()
 
@@ -35,8 +46,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.runtime = runtime
-    for module in (receiver, traces, metrics_api, admin):
-        app.include_router(module.router)
+    for router in _routers():
+        app.include_router(router)
 
     @app.exception_handler(TracevaultError)
     async def tracevault_error(_: Request, exc: TracevaultError) -> JSONResponse:

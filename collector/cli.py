@@ -69,7 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--api", default=None, help="or go through a running collector")
     keys.add_argument("--admin-key", default=None, help="admin key for --api")
     keys.set_defaults(func=_cmd_keys)
+    for register in _feature_commands():
+        register(sub)
     return parser
+
+
+def _feature_commands() -> list:
+    # One line per feature that adds subcommands: a function taking the subparsers object,
+    # which adds its parser(s) with set_defaults(func=...) returning an exit code.
+    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

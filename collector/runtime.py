@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from collector.ingest import IngestPipeline
 from collector.keys import KeyRing
@@ -18,10 +19,29 @@ class Runtime:
     keys: KeyRing
     metrics: CollectorMetrics
     ingest: IngestPipeline
-    started: list[str] = field(default_factory=list)
+    # Background services (scheduler, notifier, ...) started with the app and stopped before
+    # the store closes. Each has start() and stop(); stop() must be safe to call twice.
+    services: list[Service] = field(default_factory=list)
+
+    def start(self) -> None:
+        for service in self.services:
+            service.start()
 
     def close(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
         self.store.close()
+
+
+class Service(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def _services(runtime: Runtime) -> list[Service]:
+    # One line per background service, each built from the runtime.
+    return []
 
 
 def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
@@ -34,4 +54,6 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
     admin = settings.admin_key.get_secret_value() if settings.admin_key else None
     keys = KeyRing(store, admin, settings.default_project)
     metrics = CollectorMetrics()
-    return Runtime(settings, store, keys, metrics, IngestPipeline(settings, store, metrics))
+    runtime = Runtime(settings, store, keys, metrics, IngestPipeline(settings, store, metrics))
+    runtime.services = _services(runtime)
+    return runtime

@@ -1,6 +1,7 @@
 """Numbered schema migrations, recorded in `schema_migrations` and applied on open.
 
-Append new migrations at the end of MIGRATIONS; never edit one that has shipped.
+Each feature module defines its own migration function; MIGRATIONS maps its version number to
+it. Add a new number for every change; never edit a migration that has shipped.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ def m001_core(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_core]
+def _registry() -> dict[int, Migration]:
+    # Imported here so feature modules may import the store without an import cycle.
+    return {
+        1: m001_core,
+    }
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -71,7 +76,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for version, migration in enumerate(MIGRATIONS, start=1):
+    for version, migration in sorted(_registry().items()):
         if version in done:
             continue
         con.execute("BEGIN")
