@@ -72,7 +72,7 @@ def test_ingested_span_comes_back_with_canonical_fields(collector: Collector, pr
         300,
         1000,
     )
-    assert (got["user_id"], got["session_id"], got["finish_reason"]) == ("u-1", "s-1", "end_turn")
+    assert (got["user_id"], got["session_id"], got["finish_reason"]) == ("u-1", "s-1", "stop")
     assert got["duration_ms"] == 120.0 and got["status"] == "ok"
     assert got["cost_usd"] > 0
     assert trace["tree"][0]["span_id"] == sid
