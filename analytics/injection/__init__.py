@@ -1,0 +1,49 @@
+"""Prompt-injection heuristics for user input, tool results and fetched content.
+
+    from analytics.injection import score_text
+    result = score_text(tool_output, source="tool_result")
+    if result.score >= 0.5: ...  # result.reasons, result.excerpt
+
+Families: instruction_override, role_hijack, system_prompt_extraction, template_spoofing,
+encoded_payload, exfiltration, tool_coercion, in English and es/fr/de/pt/it/zh/ja/ru/ko/nl.
+Extra scorers: see `scorers.py` (`TRACEVAULT_INJECTION_SCORERS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analytics.injection.detector import MAX_CHARS, heuristic_score
+from analytics.injection.result import SOURCES, InjectionResult
+from analytics.injection.scorers import (
+    ENV_VAR,
+    Scorer,
+    ScorerConfigError,
+    combine,
+    configured_scorers,
+    load_scorers,
+)
+
+DEFAULT_THRESHOLD = 0.5
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ENV_VAR",
+    "MAX_CHARS",
+    "SOURCES",
+    "InjectionResult",
+    "Scorer",
+    "ScorerConfigError",
+    "configured_scorers",
+    "heuristic_score",
+    "load_scorers",
+    "score_text",
+]
+
+
+def score_text(text: str, *, source: str = "user",
+               scorers: Sequence[Scorer] | None = None) -> InjectionResult:
+    """Heuristic score joined with the extra scorers (default: those configured in the env)."""
+    base = heuristic_score(text, source)
+    extra = configured_scorers() if scorers is None else scorers
+    return combine(base, text, source, extra) if extra else base

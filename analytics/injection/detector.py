@@ -1,0 +1,153 @@
+"""The heuristic scorer: rules over views of the text, combined into one 0..1 score.
+
+Scoring, in order:
+1. The text is capped (head + tail) so a 5 MB page costs no more than `MAX_CHARS`.
+2. Every rule runs on the text and on each normalized view; decoded payloads (tags, base64,
+   hex, escapes) are scanned again recursively (`MAX_DEPTH`).
+3. One weight per rule (its strongest hit). A rule that matched only after decoding gets
+   `OBFUSCATION_BONUS` more: benign text has no reason to hide an instruction.
+4. Quoted or reported phrases inside a discussion of attacks or inside code ("a payload such as
+   'ignore previous instructions'") are multiplied by `META_DAMPING`.
+5. score = 1 - prod(1 - weight): independent weak signals add up, one strong one suffices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from analytics.injection.decode import (
+    decoded_payloads,
+    has_interleaved_zero_width,
+    normalize,
+    normalized_views,
+)
+from analytics.injection.result import SOURCES, Hit, InjectionResult
+from analytics.injection.rules import ENGLISH_RULES, Rule
+from analytics.injection.rules_i18n import I18N_RULES
+
+RULES: tuple[Rule, ...] = (*ENGLISH_RULES, *I18N_RULES)
+_TRIGGERS = frozenset(t for r in RULES for t in r.triggers)
+MAX_CHARS = 32_000
+_HEAD = 24_000
+MAX_DEPTH = 2
+OBFUSCATION_BONUS = 0.15
+META_DAMPING = 0.25
+SAME_FAMILY_FACTOR = 0.25
+_EXCERPT_SIDE = 60
+
+# Words that mark a text as talking about attacks (or as code) rather than making one.
+_META_WORDS = ("prompt injection", "prompt-injection", "jailbreak", "attack", "adversarial",
+               "red team", "red-team", "redteam", "owasp", "llm01", "mitigat", "defens", "defenc",
+               "detect", "classifier", "vulnerab", "researcher", "paper", "exploit", "malicious",
+               "guardrail", "sanitiz", "benchmark", "dataset", "threat model", "filter", "payload",
+               "unit test", "def ", "import ", "return ", "==", "re.compile", "const ", "=>",
+               "regex", "pattern", "template")
+_QUOTES = "\"'`“”‘’«»「」"
+_REPORTED = re.compile(
+    r"(?:\blike|such\s+as|e\.g\.|example[s:]?|phrases?|strings?|saying|says|said|\bto|"
+    r"contain(?:s|ing)?|payloads?|as|words|text|prompts?|reads?|wrote|writes?)\W{0,3}$",
+    re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}|\{[a-z_]+\}")  # a template being defined
+_SPACE = re.compile(r"\s+")
+_TAG_RULE = "encoded_payload:unicode_tags"
+_ZW_RULE = "encoded_payload:zero_width_interleaved"
+
+
+def heuristic_score(text: str, source: str = "user") -> InjectionResult:
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {sorted(SOURCES)}, got {source!r}")
+    text = _cap(text)
+    hits = _scan(normalize(text), source, MAX_DEPTH, "")
+    best = _strongest_per_rule(hits)
+    if not best:
+        return InjectionResult(0.0, [], "")
+    return InjectionResult(_combine(best), [h.reason for h in best], _excerpt(best[0]))
+
+
+def _combine(best: list[Hit]) -> float:
+    """Noisy-OR; within a family every weight after the strongest counts half (correlated)."""
+    keep, seen = 1.0, set()
+    for hit in best:  # strongest first
+        factor = SAME_FAMILY_FACTOR if hit.family in seen else 1.0
+        keep *= 1.0 - hit.weight * factor
+        seen.add(hit.family)
+    return round(1.0 - keep, 4)
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_CHARS:
+        return text
+    return text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD):]
+
+
+def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
+    hits: list[Hit] = []
+    lowered = " ".join(text.lower().split())
+    meta = sum(word in lowered for word in _META_WORDS)
+    for view, view_text in normalized_views(text):
+        view_lowered = lowered if not view else " ".join(view_text.lower().split())
+        hits += _match(view_text, view_lowered, source, _join(prefix, view), 0 if view else meta)
+    if has_interleaved_zero_width(text):
+        hits.append(Hit(_join(prefix, _ZW_RULE), "encoded_payload", 0.3, text, 0, 0))
+    if depth > 0:
+        for decoder, payload in decoded_payloads(text):
+            if decoder == "unicode_tags":
+                w = 0.55 if source == "user" else 0.6
+                reason = _join(prefix, _TAG_RULE)
+                hits.append(Hit(reason, "encoded_payload", w, payload, 0, len(payload)))
+            hits += _scan(normalize(payload), source, depth - 1, _join(prefix, decoder))
+    return hits
+
+
+def _match(text: str, lowered: str, source: str, view: str, meta: int) -> Iterable[Hit]:
+    present = {t for t in _TRIGGERS if t in lowered}
+    for rule in RULES:
+        if present.isdisjoint(rule.triggers):
+            continue
+        m = rule.pattern.search(text)
+        if m is None:
+            continue
+        weight = rule.weight(source)
+        if meta and _mentioned(text, m.start(), m.end(), meta):
+            weight *= META_DAMPING
+        yield Hit(_join(view, rule.reason), rule.family, weight, text, m.start(), m.end())
+
+
+def _mentioned(text: str, start: int, end: int, meta: int) -> bool:
+    """A phrase quoted in a text about attacks or code, or reported ("tells it to ...")."""
+    left = text[max(0, start - 60):start]
+    near = text[max(0, start - 3):start] + text[end:end + 3]
+    if any(q in near for q in _QUOTES) or _PLACEHOLDER.search(text, start, end + 120):
+        return True
+    return meta >= 2 and _REPORTED.search(left) is not None
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}>{name}" if prefix and name else prefix or name
+
+
+def _strongest_per_rule(hits: list[Hit]) -> list[Hit]:
+    """One hit per rule. Plain-text hits win; a rule seen only after decoding gets the bonus."""
+    plain: dict[str, Hit] = {}
+    hidden: dict[str, Hit] = {}
+    for hit in hits:
+        rule_id = hit.reason.rsplit(">", 1)[-1]
+        bucket = hidden if ">" in hit.reason else plain
+        if rule_id not in bucket or hit.weight > bucket[rule_id].weight:
+            bucket[rule_id] = hit
+    best = list(plain.values())
+    for rule_id, hit in hidden.items():
+        if rule_id not in plain:
+            boosted = min(1.0, hit.weight + OBFUSCATION_BONUS)
+            best.append(Hit(hit.reason, hit.family, boosted, hit.view_text, hit.start, hit.end))
+    return sorted(best, key=lambda h: (-h.weight, h.reason))
+
+
+def _excerpt(hit: Hit) -> str:
+    """A window around the match; for decoded payloads the decoded text, labelled by decoder."""
+    start, end = max(0, hit.start - _EXCERPT_SIDE), min(len(hit.view_text), hit.end + _EXCERPT_SIDE)
+    window = _SPACE.sub(" ", hit.view_text[start:end]).strip()
+    window = ("…" if start > 0 else "") + window + ("…" if end < len(hit.view_text) else "")
+    views = hit.reason.rsplit(">", 1)[0] if ">" in hit.reason else ""
+    return f"[{views}] {window}" if views else window

@@ -1,0 +1,107 @@
+"""Precision/recall of the injection heuristics on the labelled set, and scan throughput.
+
+    /work/venv/bin/python benchmarks/injection_eval.py [--set PATH] [--errors]
+
+Prints, per split (dev = written first and used for tuning, heldout = written afterwards and
+not tuned on, all), at thresholds 0.5 and 0.8: precision, recall, false-positive rate, recall
+per attack family and per source. Then texts/s of `score_text` on the set itself and on
+synthetic 2 KB and 20 KB tool results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from analytics.injection import score_text
+
+DEFAULT_SET = Path(__file__).resolve().parent.parent / "tests" / "analytics" / "injection_set.jsonl"
+THRESHOLDS = (0.5, 0.8)
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def metrics(rows: list[dict], scores: list[float], threshold: float) -> dict:
+    tp = sum(1 for r, s in zip(rows, scores, strict=True) if r["label"] == 1 and s >= threshold)
+    fp = sum(1 for r, s in zip(rows, scores, strict=True) if r["label"] == 0 and s >= threshold)
+    pos = sum(r["label"] for r in rows)
+    neg = len(rows) - pos
+    return {"tp": tp, "fp": fp, "pos": pos, "neg": neg,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / pos if pos else 0.0, "fpr": fp / neg if neg else 0.0}
+
+
+def recall_by(rows: list[dict], scores: list[float], threshold: float, key: str) -> dict:
+    hit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r, s in zip(rows, scores, strict=True):
+        if r["label"] == 1:
+            hit[r[key]][0] += s >= threshold
+            hit[r[key]][1] += 1
+    return {k: f"{v[0]}/{v[1]}" for k, v in sorted(hit.items())}
+
+
+def report(name: str, rows: list[dict], scores: list[float]) -> None:
+    for t in THRESHOLDS:
+        m = metrics(rows, scores, t)
+        print(f"[{name}] threshold {t}: n={len(rows)} ({m['pos']} attacks, {m['neg']} benign)  "
+              f"precision {m['precision']:.3f}  recall {m['recall']:.3f}  FP rate {m['fpr']:.3f}  "
+              f"(TP {m['tp']}, FP {m['fp']})")
+        print(f"    recall by family: {recall_by(rows, scores, t, 'family')}")
+        print(f"    recall by source: {recall_by(rows, scores, t, 'source')}")
+
+
+def errors(rows: list[dict], scores: list[float], threshold: float) -> None:
+    for r, s in zip(rows, scores, strict=True):
+        if (r["label"] == 1) != (s >= threshold):
+            kind = "MISS" if r["label"] else "FALSE+"
+            reasons = score_text(r["text"], source=r["source"]).reasons
+            print(f"{kind} {s:.2f} [{r['split']}/{r['family']}/{r['source']}] {reasons} "
+                  f"{r['text'][:140]!r}")
+
+
+def throughput(label: str, texts: list[tuple[str, str]], repeat: int) -> None:
+    fn: Callable[[str, str], object] = lambda t, s: score_text(t, source=s)  # noqa: E731
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for text, source in texts:
+            fn(text, source)
+    elapsed = time.perf_counter() - start
+    n = len(texts) * repeat
+    chars = sum(len(t) for t, _ in texts) * repeat
+    print(f"throughput {label}: {n / elapsed:,.0f} texts/s, {chars / elapsed / 1e6:.2f} MB/s "
+          f"({n} texts, {elapsed:.2f} s)")
+
+
+def synthetic(size: int) -> str:
+    line = ('{"id": 1042, "title": "Quarterly report", "status": "open", "owner": "team-a", '
+            '"notes": "Revenue grew 4% and churn fell; see the appendix for details."}\n')
+    return (line * (size // len(line) + 1))[:size]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--errors", action="store_true", help="list misclassified rows at 0.5")
+    args = parser.parse_args()
+    rows = load(args.set)
+    scores = [score_text(r["text"], source=r["source"]).score for r in rows]
+    for split in sorted({r["split"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["split"] == split]
+        report(split, [rows[i] for i in idx], [scores[i] for i in idx])
+    report("all", rows, scores)
+    if args.errors:
+        errors(rows, scores, 0.5)
+    mean = sum(len(r["text"]) for r in rows) // len(rows)
+    throughput(f"labelled set (mean {mean} chars)", [(r["text"], r["source"]) for r in rows], 5)
+    throughput("2 KB tool results", [(synthetic(2_000), "tool_result")] * 200, 1)
+    throughput("20 KB tool results", [(synthetic(20_000), "tool_result")] * 20, 1)
+
+
+if __name__ == "__main__":
+    main()
