@@ -30,6 +30,10 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# google.rpc.Code for the HTTP answers we give (OTLP error bodies carry gRPC codes).
+_GRPC_CODES = {400: 3, 401: 16, 403: 7, 413: 8, 415: 3, 429: 8, 503: 14}
+
+
 def otlp_error(content_type: str, exc: TracevaultError) -> Response:
     """OTLP answers errors with a google.rpc.Status in the request's own encoding."""
     kind = content_type if content_type in (PROTOBUF, "application/json") else "application/json"
@@ -37,7 +41,7 @@ def otlp_error(content_type: str, exc: TracevaultError) -> Response:
     retry_after = getattr(exc, "retry_after_s", None)
     if retry_after:
         headers["Retry-After"] = str(retry_after)
-    body = otlp.encode_status(kind, exc.status_code, str(exc))
+    body = otlp.encode_status(kind, _GRPC_CODES.get(exc.status_code, 13), str(exc))
     return Response(body, status_code=exc.status_code, media_type=kind, headers=headers)
 
 
