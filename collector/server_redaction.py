@@ -3,7 +3,8 @@
 Other emitters (OpenLLMetry, OpenInference, the anthropic SDK's native spans, OTel
 instrumentations) ship raw prompts, tool arguments and results. The ingest path calls
 `redact_spans` on each decoded batch *before* anything is written, so raw content never
-reaches the store. All content values of a batch go to the redactor in one `redact_many` call.
+reaches the store. All content values of a batch go to the redactor in one batch
+(`Redactor.redact_values`: JSON is parsed and its string leaves redacted and cached).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from instrument.redaction import Redactor
-from instrument.redaction.structured import redact_values
 
 SDK_MARKER_KEY = "tracevault.redaction.by"
 SDK_MARKER = "tracevault-sdk"
@@ -80,7 +80,7 @@ def redact_spans(
         for attrs, events in spans
     ]
     values = [mapping[key] for span_slots in slots for mapping, key in span_slots]
-    redacted, value_counts = redact_values(values, redactor)
+    redacted, value_counts = redactor.redact_values(values)
     done = iter(zip(redacted, value_counts, strict=True))
     per_span: list[dict[str, int]] = []
     for span_slots in slots:

@@ -1,6 +1,7 @@
-"""Shared test doubles: a scriptable mock of the Anthropic Messages API."""
+"""Shared test doubles. The Anthropic mock lives in `sample_data.mock` (the demo uses it too);
+`tests.harness.mock_anthropic` stays importable for tests."""
 
-from tests.harness.mock_anthropic import (
+from sample_data.mock import (
     ApiError,
     Disconnect,
     MockAnthropic,

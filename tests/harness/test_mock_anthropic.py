@@ -9,6 +9,7 @@ import anthropic
 import httpx2
 import pytest
 
+from sample_data.mock.sse import reply_events
 from tests.harness import (
     ApiError,
     Disconnect,
@@ -19,7 +20,6 @@ from tests.harness import (
     text_block,
     tool_use_block,
 )
-from tests.harness.sse import reply_events
 
 USER = [{"role": "user", "content": "hi"}]
 

@@ -12,8 +12,8 @@ import instrument
 from instrument import content, mapping
 from instrument.config import resolve_settings
 from instrument.sse import accumulate
+from sample_data.mock.sse import reply_events, sse_bytes
 from tests.harness import MockUsage, text_block, tool_use_block
-from tests.harness.sse import reply_events, sse_bytes
 
 
 @pytest.mark.parametrize(
