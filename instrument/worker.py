@@ -117,6 +117,10 @@ class Worker:
                 plan.attributes["tracevault.content_dropped"] = True
             return
         for plan in every:
+            if self.capture == "full":
+                # Tells the collector this content is deliberately unredacted; it stores it raw
+                # only for projects that allow it and redacts it otherwise.
+                plan.attributes["tracevault.capture_content"] = "full"
             for attr, value in plan.content.items():
                 plan.attributes[attr] = value if isinstance(value, str) else _dumps(value)
 

@@ -55,10 +55,19 @@ def _offline_tld_extractor() -> tldextract.TLDExtract:
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
-    """Presidio's email recognizer, validating domains against the bundled suffix list."""
+    """Presidio's email recognizer, validating domains against the bundled suffix list.
+
+    An address on a non-public domain (`ops@corp.internal`, `a@b.example`) still names a
+    person, so an alphabetic last label is accepted too: privacy by default over precision.
+    """
 
     def validate_result(self, pattern_text: str) -> bool:
-        return _offline_tld_extractor()(pattern_text).fqdn != ""
+        if _offline_tld_extractor()(pattern_text).fqdn != "":
+            return True
+        return bool(_ALPHA_LABEL.fullmatch(pattern_text.rsplit(".", 1)[-1]))
+
+
+_ALPHA_LABEL = re.compile(r"[A-Za-z]{2,63}")
 
 
 class GatedPhoneRecognizer(PhoneRecognizer):
