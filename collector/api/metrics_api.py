@@ -12,8 +12,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from analytics import rollup_query
 from collector.api.deps import ReadKey, RuntimeDep
-from collector.api.serialize import row_out
 from collector.errors import BadRequestError
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"])
@@ -59,11 +59,10 @@ def _window(since: datetime | None, until: datetime | None) -> tuple[datetime, d
 
 
 def _summary(runtime: RuntimeDep, project: str, since: datetime, until: datetime) -> dict:
-    rows = runtime.store.query(
-        f"SELECT {METRICS_SQL} FROM spans WHERE project = ? AND start_time >= ? AND start_time < ?",
-        [project, since, until],
+    # Read from the rollups (exact counts, percentiles within 1%): see analytics.rollup_query.
+    return rollup_query.summary(
+        runtime.store, project, since, until, runtime.settings.job_lateness_s
     )
-    return row_out(rows[0])
 
 
 @router.get("/summary", summary="Totals for a window and the change against the previous one")
@@ -95,11 +94,7 @@ def timeseries(
         raise BadRequestError(f"bucket must be one of {sorted(BUCKETS)}")
     if by is not None and by not in DIMENSIONS:
         raise BadRequestError(f"by must be one of {sorted(DIMENSIONS)}")
-    group = f", {DIMENSIONS[by]} AS {by}" if by else ""
-    sql = (
-        f"SELECT time_bucket(INTERVAL '{BUCKETS[bucket]}', start_time) AS bucket{group}, "
-        f"{METRICS_SQL} FROM spans WHERE project = ? AND start_time >= ? AND start_time < ? "
-        f"GROUP BY ALL ORDER BY bucket"
+    points = rollup_query.timeseries(
+        runtime.store, key.project, since, until, bucket, by, runtime.settings.job_lateness_s
     )
-    rows = runtime.store.query(sql, [key.project, since, until])
-    return {"bucket": bucket, "by": by, "points": [row_out(r) for r in rows]}
+    return {"bucket": bucket, "by": by, "points": points}

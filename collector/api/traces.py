@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from analytics.findings import findings_for_trace
 from collector.api.deps import ReadKey, RuntimeDep
 from collector.api.serialize import row_out, span_tree
 from collector.errors import BadRequestError, NotFoundError
@@ -75,7 +76,8 @@ def get_trace(trace_id: str, runtime: RuntimeDep, key: ReadKey) -> dict[str, Any
     if not rows:
         raise NotFoundError(f"no trace {tid} in this project")
     spans = [row_out(r) for r in rows]
-    return {"trace_id": tid, "spans": spans, "tree": span_tree(spans)}
+    return {"trace_id": tid, "spans": spans, "tree": span_tree(spans),
+            "findings": findings_for_trace(runtime.store, key.project, tid)}  # fmt: skip
 
 
 @router.get("/sessions/{session_id}", summary="A session: its traces in time order")
