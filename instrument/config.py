@@ -45,6 +45,8 @@ class Settings:
     tracer_provider: Any = None  # an SDK TracerProvider to add to; None = global or our own
     redactor: Any = None  # object with redact_many(); None = instrument.redaction.get_redactor()
     prices: Any = None  # price override (mapping or path) for instrument.pricing
+    spool_dir: str | None = None  # None = TRACEVAULT_SPOOL_DIR or ~/.cache/tracevault/spool
+    max_spool_bytes: int | None = None  # None = TRACEVAULT_SPOOL_MAX_BYTES or 256 MiB
 
     def export_headers(self) -> dict[str, str]:
         headers = dict(self.headers)
@@ -60,7 +62,7 @@ def resolve_settings(env: Mapping[str, str] | None = None, **options: Any) -> Se
     unknown = set(options) - known
     if unknown:
         raise ConfigError(f"unknown patch() option(s): {', '.join(sorted(unknown))}")
-    names = ("exporter", "tracer_provider", "redactor", "prices")
+    names = ("exporter", "tracer_provider", "redactor", "prices", "spool_dir", "max_spool_bytes")
     passthrough = {k: options[k] for k in names if k in options}
     return Settings(
         traces_url=_traces_url(options.get("endpoint"), env),

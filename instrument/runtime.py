@@ -23,7 +23,7 @@ from typing import Any
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 
 from instrument.config import Settings
 from instrument.context import ContextAttributesProcessor
@@ -100,12 +100,34 @@ class _Borrowed(SpanExporter):
         pass
 
 
-def _exporter(settings: Settings) -> SpanExporter:
-    if settings.exporter is not None:
-        return _Borrowed(settings.exporter)
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+def _exporter(settings: Settings) -> SpanProcessor:
+    """The user's exporter behind a batch processor, or by default our spooling exporter.
 
-    return OTLPSpanExporter(endpoint=settings.traces_url, headers=settings.export_headers())
+    The spooling exporter's export() only appends to a bounded queue (its own thread writes
+    the disk spool and delivers), so it sits behind a SimpleSpanProcessor on our worker thread:
+    a batch processor would add delay before disk and drop spans where we cannot count them.
+    """
+    if settings.exporter is not None:
+        return BatchSpanProcessor(
+            _Borrowed(settings.exporter), max_queue_size=8192, schedule_delay_millis=500
+        )
+    from instrument.delivery import DeliveryConfig, SpoolingSpanExporter
+
+    config = DeliveryConfig(
+        traces_url=settings.traces_url,
+        api_key=settings.api_key,
+        headers=dict(settings.headers),
+        spool_dir=settings.spool_dir,
+        max_spool_bytes=settings.max_spool_bytes,
+    )
+    return _FlushingSimpleProcessor(SpoolingSpanExporter(config))
+
+
+class _FlushingSimpleProcessor(SimpleSpanProcessor):
+    """SimpleSpanProcessor whose force_flush also flushes the exporter (the SDK's does not)."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return bool(self.span_exporter.force_flush(timeout_millis))
 
 
 def _provider(settings: Settings) -> tuple[TracerProvider, bool]:
@@ -145,9 +167,7 @@ def start(settings: Settings) -> State:
     with _lock:
         provider, owned = _provider(settings)
         switch = _switch(provider)
-        exporter = BatchSpanProcessor(
-            _exporter(settings), max_queue_size=8192, schedule_delay_millis=500
-        )
+        exporter = _exporter(settings)
         switch.delegates = (ContextAttributesProcessor(), exporter)
         our_tracer = provider.get_tracer(SCOPE, VERSION)
         worker = Worker(

@@ -56,3 +56,9 @@ def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collector]:
 @pytest.fixture
 def project() -> str:
     return "proj-" + secrets.token_hex(4)
+
+
+@pytest.fixture(autouse=True)
+def _private_spool(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Each test's default exporter spools into its own temp dir, never the user's cache."""
+    monkeypatch.setenv("TRACEVAULT_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Iterator
@@ -126,7 +127,8 @@ def test_spans_reach_otlp_endpoint_with_bearer_key_when_exported(otlp_server: st
     assert path == "/v1/traces"
     assert headers["authorization"] == "Bearer tv_secret"
     assert headers["content-type"] == "application/x-protobuf"
-    request = ExportTraceServiceRequest.FromString(body)
+    assert headers["content-encoding"] == "gzip"  # the default (spooling) exporter compresses
+    request = ExportTraceServiceRequest.FromString(gzip.decompress(body))
     resource = request.resource_spans[0].resource
     assert {a.key: a.value.string_value for a in resource.attributes}["service.name"] == "agent-x"
     spans = [s for rs in request.resource_spans for ss in rs.scope_spans for s in ss.spans]
