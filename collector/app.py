@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from collector.api import admin, metrics_api, receiver, traces
+from collector.api import alerts as alerts_api
+from collector.api import findings as findings_api
 from collector.errors import TracevaultError
 from collector.runtime import Runtime
 
@@ -28,6 +30,9 @@ def _routers() -> list[APIRouter]:
         traces.router,
         metrics_api.router,
         admin.router,
+        __import__("collector.api.audit", fromlist=["_"]).router,
+        findings_api.router,
+        alerts_api.router,
     ]
 
 

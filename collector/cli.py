@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _feature_commands() -> list:
     # One line per feature that adds subcommands: a function taking the subparsers object,
     # which adds its parser(s) with set_defaults(func=...) returning an exit code.
-    return []
+    return [
+        __import__("collector.audit.cli", fromlist=["_"]).register,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

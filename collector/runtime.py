@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from analytics.alerts.service import NotifyService
+from analytics.scheduler import JobScheduler
 from collector.ingest import IngestPipeline
 from collector.keys import KeyRing
 from collector.metrics import CollectorMetrics
@@ -41,7 +43,11 @@ class Service(Protocol):
 
 def _services(runtime: Runtime) -> list[Service]:
     # One line per background service, each built from the runtime.
-    return []
+    return [
+        __import__("collector.audit.service", fromlist=["_"]).AuditService.from_runtime(runtime),
+        JobScheduler.from_runtime(runtime),
+        NotifyService.from_runtime(runtime),
+    ]
 
 
 def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:

@@ -65,6 +65,9 @@ def _registry() -> dict[int, Migration]:
     # Imported here so feature modules may import the store without an import cycle.
     return {
         1: m001_core,
+        2: __import__("collector.audit.chain", fromlist=["_"]).m002_audit,
+        3: __import__("analytics.tables", fromlist=["_"]).m003_analytics,
+        4: __import__("analytics.alerts.tables", fromlist=["_"]).m004_alerts,
     }
 
 
