@@ -27,7 +27,7 @@ from collector.store import Store
 
 Piece = tuple[str, datetime, datetime]
 _ORDER = ("day", "hour", "minute")
-LATENESS_S = 21600  # the default of settings.job_lateness_s
+LATENESS_S = 8 * 86400  # the default of settings.job_lateness_s
 _QUANTILES = {"p50_ms": 0.5, "p95_ms": 0.95, "p99_ms": 0.99}
 
 

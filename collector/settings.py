@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         default_factory=dict, description='Per-job interval, e.g. {"rollups": 30} (JSON)'
     )
     job_misfire_grace_s: int = Field(30, gt=0, description="A run late by more is skipped")
-    job_lateness_s: int = Field(21600, gt=0, description="Spans older than this on arrival "
+    job_lateness_s: int = Field(8 * 86400, gt=0, description="Spans older than this on arrival "
                                 "(received_at - start_time) are left out of rollups and jobs")
     job_max_spans_per_tick: int = Field(250_000, gt=0, description="Backlog worked per tick")
     job_trace_window_s: int = Field(21600, gt=0, description="How far back a trace is re-read")
