@@ -20,7 +20,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import SpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from instrument import mapping
+from instrument import clock, mapping
 
 __all__ = ["ContextAttributesProcessor", "agent", "context", "current_attributes"]
 
@@ -104,7 +104,12 @@ def _agent_span(name: str, extra: Mapping[str, Any]) -> Iterator[None]:
             "gen_ai.agent.name": name,
             "gen_ai.provider.name": mapping.PROVIDER,
         }
-        span = tracer.start_span(f"invoke_agent {name}", kind=SpanKind.INTERNAL, attributes=attrs)
+        span = tracer.start_span(
+            f"invoke_agent {name}",
+            kind=SpanKind.INTERNAL,
+            attributes=attrs,
+            start_time=clock.now_ns(),
+        )
         try:
             with trace.use_span(span, record_exception=False, set_status_on_exception=False):
                 yield
@@ -113,7 +118,7 @@ def _agent_span(name: str, extra: Mapping[str, Any]) -> Iterator[None]:
             span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"[:300]))
             raise
         finally:
-            span.end()
+            span.end(end_time=clock.now_ns())
 
 
 def agent(name: str, **context_values: Any) -> Any:

@@ -8,9 +8,10 @@ into a span. A `ToolRecord` ends a tool span that the caller started.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
+
+from instrument import clock
 
 __all__ = ["CallRecord", "ToolRecord"]
 
@@ -45,7 +46,7 @@ class CallRecord:
         self.base_url = base_url
         self.stream = stream
         self.submit: Submit | None = submit
-        self.start_ns = time.time_ns()
+        self.start_ns = clock.now_ns()
         self.end_ns = 0
         self.statuses: list[int] = []  # status of each failed attempt that was retried (0 = none)
         self.response: Any = None  # httpx2.Response of the successful attempt
@@ -58,7 +59,7 @@ class CallRecord:
         if submit is None:
             return
         self.submit = None
-        self.end_ns = time.time_ns()
+        self.end_ns = clock.now_ns()
         if outcome is not None:
             self.outcome = outcome
         if error is not None:

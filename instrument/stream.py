@@ -11,13 +11,13 @@ the context manager's exit, or garbage collection of the abandoned stream).
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import httpx2
 
+from instrument.clock import now_ns
 from instrument.records import CallRecord
 
 __all__ = ["wrap_response_stream"]
@@ -42,7 +42,7 @@ class RecordingStream(httpx2.SyncByteStream):
         return getattr(self._body, "elapsed", None)
 
     def __iter__(self) -> Iterator[bytes]:
-        append, clock = self._recorder.chunks.append, time.time_ns
+        append, clock = self._recorder.chunks.append, now_ns
         try:
             for chunk in self._body:
                 append((clock(), chunk))
@@ -72,7 +72,7 @@ class AsyncRecordingStream(httpx2.AsyncByteStream):
         return getattr(self._async_body, "elapsed", None)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        append, clock = self._recorder.chunks.append, time.time_ns
+        append, clock = self._recorder.chunks.append, now_ns
         try:
             async for chunk in self._async_body:
                 append((clock(), chunk))

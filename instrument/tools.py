@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,7 +20,7 @@ from typing import Any, TypeVar
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
-from instrument import runtime
+from instrument import clock, runtime
 from instrument.errors import contain
 from instrument.records import ToolRecord
 
@@ -53,7 +52,10 @@ def _start(name: str, call_id: str | None, arguments: Any) -> tuple[Any, ToolRec
             "gen_ai.tool.type": "function",
         }
         span = state.tracer.start_span(
-            f"execute_tool {name}", kind=SpanKind.INTERNAL, attributes=attrs
+            f"execute_tool {name}",
+            kind=SpanKind.INTERNAL,
+            attributes=attrs,
+            start_time=clock.now_ns(),
         )
         return state, ToolRecord(span, call_id, arguments)
     except Exception as exc:
@@ -77,7 +79,7 @@ def tool_span(name: str, *, call_id: str | None = None, arguments: Any = None) -
         record.error = exc
         raise
     finally:
-        record.end_ns = time.time_ns()
+        record.end_ns = clock.now_ns()
         state.worker.submit((record, name))
 
 
