@@ -47,7 +47,7 @@ def _send_through_sdk(collector: Collector) -> None:
     instrument.patch(endpoint=collector.url, api_key=collector.new_key("priv", "ingest"))
     try:
         with instrument.tool_span("lookup_customer", arguments={"email": SECRETS[0]}) as run:
-            run.result = {"phone": SECRETS[1], "card": SECRETS[2]}
+            run.set_result({"phone": SECRETS[1], "card": SECRETS[2]})
         mock.client().messages.create(
             model="claude-sonnet-4-5",
             max_tokens=200,
