@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from collector.errors import TracevaultError
+from sample_data import cli as seed_cli
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -79,6 +80,7 @@ def _feature_commands() -> list:
     # which adds its parser(s) with set_defaults(func=...) returning an exit code.
     return [
         __import__("collector.audit.cli", fromlist=["_"]).register,
+        seed_cli.register,
     ]
 
 
