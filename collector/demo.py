@@ -32,26 +32,32 @@ def _has_data(url: str, read_key: str) -> bool:
     return bool(resp.json()["traces"])
 
 
-def _load_sample(url: str, ingest_key: str) -> int:
+def _load_sample(admin: httpx.Client, ingest_key: str) -> int:
+    """Replay the week, then run every job once so findings and rollups are there at once."""
     from sample_data.generate import load_sample
 
-    return load_sample(endpoint=url, api_key=ingest_key)
+    count = load_sample(endpoint=str(admin.base_url), api_key=ingest_key)
+    admin.post("/api/jobs/run", timeout=600).raise_for_status()
+    return count
 
 
 def run_demo(db_path: str, port: int, ui_port: int) -> int:
     admin_key = "tv_admin_demo_" + secrets.token_urlsafe(16)
     print(f"starting collector on http://127.0.0.1:{port} (store {db_path}) ...", flush=True)
-    collector = start_collector(Path(db_path), admin_key, port=port)
+    env = {"TRACEVAULT_DEFAULT_PROJECT": PROJECT}
+    collector = start_collector(Path(db_path), admin_key, port=port, env=env)
     ui: subprocess.Popen | None = None
     try:
         with httpx.Client(
             base_url=collector.url, headers={"Authorization": f"Bearer {admin_key}"}, timeout=30
         ) as admin:
             ingest_key, read_key = _key(admin, "ingest"), _key(admin, "read")
-        if not _has_data(collector.url, read_key):
-            started = time.monotonic()
-            count = _load_sample(collector.url, ingest_key)
-            print(f"loaded {count} sample traces in {time.monotonic() - started:.1f}s", flush=True)
+            if not _has_data(collector.url, read_key):
+                print("replaying a week of sample agent traffic ...", flush=True)
+                started = time.monotonic()
+                count = _load_sample(admin, ingest_key)
+                took = time.monotonic() - started
+                print(f"loaded {count} sample tasks in {took:.1f}s", flush=True)
         ui = subprocess.Popen(ui_command(ui_port), env=ui_env(collector.url, read_key))
         wait_until_up(f"http://127.0.0.1:{ui_port}/_stcore/health", proc=ui)
         _print_banner(collector, ui_port, ingest_key)
