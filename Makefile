@@ -2,8 +2,10 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The oldest anthropic release we support (1.x has no native OpenTelemetry spans).
+ANTHROPIC_OLDEST ?= anthropic==1.0.0
 
-.PHONY: install demo test lint
+.PHONY: install demo test lint browser test-anthropic-oldest
 
 $(BIN)/tracevault: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,5 +21,19 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# The console's real-browser test drives Debian's chromium (no browser download).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "note: /usr/bin/chromium missing; the browser test will fail (apt-get install chromium)"
+
+test: install lint browser
 	$(BIN)/pytest
+
+# The instrument against the oldest supported SDK, in its own environment.
+test-anthropic-oldest:
+	$(PY) -m venv .venv-oldest
+	.venv-oldest/bin/pip install -q --upgrade pip
+	.venv-oldest/bin/pip install -q -e '.[test]' '$(ANTHROPIC_OLDEST)'
+	.venv-oldest/bin/pytest tests/instrument tests/harness
