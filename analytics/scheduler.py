@@ -67,6 +67,13 @@ class JobSpec:
     run: Callable[[JobContext], JobOutcome]
     incremental: bool = True
     after: str | None = None  # an incremental job whose watermark caps ours (we read its output)
+    # seconds between runs unless settings.job_schedules overrides it; a callable reads a
+    # feature's own setting; None = settings.job_interval_s
+    interval_s: float | Callable[[Settings], float] | None = None
+
+    def default_interval_s(self, settings: Settings) -> float:
+        interval = self.interval_s(settings) if callable(self.interval_s) else self.interval_s
+        return float(settings.job_interval_s if interval is None else interval)
 
 
 class JobRunner:
@@ -78,6 +85,10 @@ class JobRunner:
         self.specs = {s.name: s for s in specs}
         self.metrics = JobMetrics.for_registry(metrics)
         self._locks = {name: threading.Lock() for name in self.specs}
+
+    def lock(self, name: str) -> threading.Lock:
+        """Held while job `name` runs; hold it to keep the job from running meanwhile."""
+        return self._locks[name]
 
     def run_all(self, trigger: str = "api") -> list[dict[str, Any]]:
         return [self.run(name, trigger) for name in self.specs]
@@ -178,7 +189,10 @@ class JobScheduler:
         return cls(runner, runtime.settings)
 
     def interval_s(self, name: str) -> float:
-        return float(self._settings.job_schedules.get(name, self._settings.job_interval_s))
+        override = self._settings.job_schedules.get(name)
+        if override is not None:
+            return float(override)
+        return self.runner.specs[name].default_interval_s(self._settings)
 
     def start(self) -> None:
         if not self._settings.scheduler_enabled or self._scheduler is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from collector.errors import ConfigError
@@ -72,10 +72,9 @@ class Settings(BaseSettings):
     # audit trail (issue 10): retention of span content; per-project overrides live in the store
     audit_retention_days: int = Field(30, ge=0, description="Drop span content older; 0 = keep")
 
-    def model_post_init(self, context: object, /) -> None:
-        # alerts: the "alerts" job runs every alerts_eval_interval_s unless job_schedules
-        # names it; a default webhook off the allow-list is a start-up error, not a silent drop
-        self.job_schedules.setdefault("alerts", self.alerts_eval_interval_s)
+    @model_validator(mode="after")
+    def _alerts_default_webhook_allowed(self) -> Settings:
+        # alerts: a default webhook off the allow-list is a start-up error, not a silent drop
         if self.alerts_default_slack_webhook is not None:
             from analytics.notify.urls import UrlNotAllowedError, check_url
 
@@ -83,7 +82,8 @@ class Settings(BaseSettings):
             try:
                 check_url(url, self.alerts_webhook_hosts)
             except UrlNotAllowedError as exc:
-                raise ConfigError(f"alerts_default_slack_webhook: {exc}") from None
+                raise ValueError(f"alerts_default_slack_webhook: {exc}") from None
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -37,6 +37,10 @@ class AlertContext:
     default_specs: list[RuleSpec]
     probe: Probe
     on_enqueued: Callable[[], None] = lambda: None
+    # the replay (analytics.alerts.replay): readings from its precomputed table, and
+    # transitions recorded as replayed history with nothing queued for the channels
+    measure: Callable[[Store, Rule, datetime, Probe], list[Measurement]] = measure
+    replay: bool = False
 
 
 @dataclass
@@ -74,11 +78,18 @@ class Plan:
 
 def plan_evaluation(ctx: AlertContext, now: datetime) -> Plan:
     """Seed new projects (a small write of its own), then read everything the tick needs."""
-    plan = Plan(now)
-    plan.seeded = seed_projects(ctx.store, unseeded_projects(ctx.store), ctx.default_specs, now)
-    rules = enabled_rules(ctx.store)
-    plan.rules = len(rules)
-    states = load_states(ctx.store)
+    seeded = seed_projects(ctx.store, unseeded_projects(ctx.store), ctx.default_specs, now)
+    plan = plan_rules(ctx, enabled_rules(ctx.store), load_states(ctx.store), now)
+    plan.seeded = seeded
+    return plan
+
+
+def plan_rules(
+    ctx: AlertContext, rules: list[Rule], states: dict[tuple[str, str], AlertState],
+    now: datetime,
+) -> Plan:  # fmt: skip
+    """One tick over `rules` from `states` (read only): what it would write."""
+    plan = Plan(now, rules=len(rules))
     # read collector-wide values at most once per tick, however many projects ask
     probe = Probe(
         functools.cache(ctx.probe.queue_depth), functools.cache(ctx.probe.health_failures)
@@ -104,7 +115,7 @@ def _evaluate_rule(
     ctx: AlertContext, probe: Probe, rule: Rule,
     states: dict[tuple[str, str], AlertState], now: datetime, plan: Plan,
 ) -> None:  # fmt: skip
-    readings = {m.key: m for m in measure(ctx.store, rule, now, probe)}
+    readings = {m.key: m for m in ctx.measure(ctx.store, rule, now, probe)}
     # scopes seen before but absent now (a group went quiet) are read as "no data"
     known = {key for rule_id, key in states if rule_id == rule.rule_id}
     for key in sorted(readings.keys() | known):
@@ -129,7 +140,7 @@ def _transition(
 ) -> None:  # fmt: skip
     examples = [] if action == "resolve" else example_traces(ctx.store, rule, reading.scope, now)
     note = notification(_NOTIFY_KIND[action], rule, reading.scope, s, examples, now)
-    items = outbox_items(note, rule, ctx.console_url, now)
+    items = [] if ctx.replay else outbox_items(note, rule, ctx.console_url, now)
     plan.outbox += items
     plan.events.append(EventChange(action, rule, reading.scope, reading.key, s, examples,
-                                   len(items), now))  # fmt: skip
+                                   len(items), now, ctx.replay))  # fmt: skip

@@ -68,6 +68,7 @@ class EventChange:
     examples: list[str]
     notified: int  # notifications queued for this transition
     now: datetime
+    replayed: bool = False  # found by a replay of past traffic: history only, never notified
 
 
 def write_event(con: duckdb.DuckDBPyConnection, c: EventChange) -> None:
@@ -76,11 +77,11 @@ def write_event(con: duckdb.DuckDBPyConnection, c: EventChange) -> None:
         r = c.rule
         con.execute(
             "INSERT INTO alert_events VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
             [s.event_id, r.project, r.rule_id, r.name, r.metric.value, r.severity.value,
              json.dumps(c.scope, sort_keys=True), c.key, r.comparison.value, r.threshold,
              r.window_s, s.value, s.value, s.started_at or c.now, c.now,
-             json.dumps(c.examples), c.notified, s.flapping(c.now)],
+             json.dumps(c.examples), c.notified, s.flapping(c.now), c.replayed],
         )  # fmt: skip
         return
     resolved = c.action == "resolve"
@@ -100,11 +101,12 @@ class EventFilter:
     since: datetime | None = None
     until: datetime | None = None
     limit: int = 100
+    replayed: bool | None = None
 
 
 def list_events(store: Store, project: str, f: EventFilter) -> list[dict[str, Any]]:
     where, params = ["project = ?"], [project]
-    for column, value in (("rule_id", f.rule_id), ("state", f.state)):
+    for column, value in (("rule_id", f.rule_id), ("state", f.state), ("replayed", f.replayed)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

@@ -2,8 +2,8 @@
 notification delivery service.
 
 Evaluation runs as the scheduled job "alerts" (every `alerts_eval_interval_s`, default 30 s,
-see `analytics.jobs`); delivery runs continuously in `NotifyService`, so a notification
-queued by the job goes out within about a second.
+unless `job_schedules` names it; see `analytics.jobs`); delivery runs continuously in
+`NotifyService`, so a notification queued by the job goes out within about a second.
 """
 
 from __future__ import annotations
@@ -71,7 +71,11 @@ def _run_job(job: JobContext) -> JobOutcome:
     return JobOutcome(rows_read=plan.rules, write=plan.apply)
 
 
-JOB = JobSpec("alerts", _run_job, incremental=False)
+def _eval_interval_s(settings: Settings) -> float:
+    return settings.alerts_eval_interval_s
+
+
+JOB = JobSpec("alerts", _run_job, incremental=False, interval_s=_eval_interval_s)
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:

@@ -6,6 +6,9 @@
 - `alert_state`: the evaluator's state per (rule, scope): ok, pending, firing or resolved.
 - `alert_events`: one row per alert episode, from firing to resolved (the history).
 - `notify_outbox` / `notify_deliveries`: see `analytics.notify.outbox`.
+
+Migration 6 adds `alert_events.replayed`: the event was found by replaying past traffic
+(`analytics.alerts.replay`) and nothing was sent for it.
 """
 
 from __future__ import annotations
@@ -73,3 +76,7 @@ def m004_alerts(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in _DDL:
         con.execute(ddl)
     create_notify_tables(con)
+
+
+def m006_alert_replay(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ALTER TABLE alert_events ADD COLUMN replayed BOOLEAN NOT NULL DEFAULT false")

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
+from pydantic import BaseModel, Field
 
 from analytics.alerts.defaults import is_seeded, seed_projects
 from analytics.alerts.model import Rule, RuleSpec
 from analytics.alerts.persist import EventFilter, list_events
+from analytics.alerts.replay import MIN_STEP_S, replay_alerts
 from analytics.alerts.rules import create_rule, delete_rule, get_rule, list_rules, update_rule
 from analytics.alerts.service import context_for, delivery_policy, probe_for
 from analytics.alerts.try_send import send_test
@@ -94,10 +96,12 @@ def events(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    replayed: bool | None = None,
 ) -> dict[str, Any]:
     if state is not None and state not in EVENT_STATES:
         raise BadRequestError(f"state must be one of {list(EVENT_STATES)}")
-    rows = list_events(runtime.store, key.project, EventFilter(rule_id, state, since, until, limit))
+    f = EventFilter(rule_id, state, since, until, limit, replayed)
+    rows = list_events(runtime.store, key.project, f)
     logs = deliveries_for(runtime.store, key.project, [r["event_id"] for r in rows])
     out = []
     for row in rows:
@@ -105,3 +109,19 @@ def events(
         event["deliveries"] = [row_out(d) for d in logs.get(row["event_id"], [])]
         out.append(event)
     return {"events": out}
+
+
+class ReplayRequest(BaseModel):
+    since: datetime = Field(description="First step time (ISO 8601; no zone = UTC)")
+    until: datetime | None = Field(None, description="Last step at or before this; default now")
+    step_s: int = Field(300, ge=MIN_STEP_S, le=86400, description="Seconds between steps")
+
+
+def _utc(t: datetime) -> datetime:
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t
+
+
+@router.post("/replay", summary="Alert history for past traffic (replayed: nothing is sent)")
+def replay(body: ReplayRequest, runtime: RuntimeDep, key: AdminKey) -> dict[str, Any]:
+    until = _utc(body.until) if body.until else None
+    return replay_alerts(runtime, key.project, _utc(body.since), until, body.step_s)

@@ -68,6 +68,7 @@ def _registry() -> dict[int, Migration]:
         2: __import__("collector.audit.chain", fromlist=["_"]).m002_audit,
         3: __import__("analytics.tables", fromlist=["_"]).m003_analytics,
         4: __import__("analytics.alerts.tables", fromlist=["_"]).m004_alerts,
+        6: __import__("analytics.alerts.tables", fromlist=["_"]).m006_alert_replay,
     }
 
 
