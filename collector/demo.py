@@ -10,6 +10,7 @@ import secrets
 import signal
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -33,11 +34,14 @@ def _has_data(url: str, read_key: str) -> bool:
 
 
 def _load_sample(admin: httpx.Client, ingest_key: str) -> int:
-    """Replay the week, then run every job once so findings and rollups are there at once."""
+    """Replay the week, run every job once, and replay the alert rules over the week, so the
+    console opens on findings, rollups and an alert history (no notification is sent)."""
     from sample_data.generate import load_sample
 
     count = load_sample(endpoint=str(admin.base_url), api_key=ingest_key)
     admin.post("/api/jobs/run", timeout=600).raise_for_status()
+    since = (datetime.now(UTC) - timedelta(days=8)).isoformat()
+    admin.post("/api/alerts/replay", json={"since": since}, timeout=600).raise_for_status()
     return count
 
 
