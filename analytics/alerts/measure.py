@@ -127,12 +127,15 @@ def _cost_anomaly(store: Store, rule: Rule, now: datetime) -> list[Measurement]:
     )
     base_start = start - timedelta(seconds=rule.params.baseline_s)
     rows = store.query(sql, [start, start, start, rule.project, base_start, now, *wparams])
-    per_window = rule.window_s / rule.params.baseline_s
-    return [
-        _reading(rule, r["grp"], r["cur"] / (r["base"] * per_window) if r["base"] else None,
-                 r["n"])
-        for r in rows
-    ]  # fmt: skip
+    return [_reading(rule, r["grp"], cost_ratio(rule, r["cur"], r["base"]), r["n"]) for r in rows]
+
+
+def cost_ratio(rule: Rule, current: float, baseline: float | None) -> float | None:
+    """Window cost against the baseline's cost per window; None without a baseline, or when
+    the window is too cheap to page anyone about (the rule's spend floor)."""
+    if not baseline or current < rule.params.min_cost_usd:
+        return None
+    return current / (baseline * rule.window_s / rule.params.baseline_s)
 
 
 def finding_filter(rule: Rule, since: datetime, until: datetime) -> tuple[str, list[Any]]:

@@ -126,6 +126,9 @@ class MetricParams(BaseModel):
     min_score: float = Field(0.0, ge=0, le=1, description="findings: minimum score")
     min_count: int = Field(0, ge=0, description="fewer matching spans than this = no data")
     baseline_s: int = Field(86400, ge=3600, description="cost_anomaly: trailing baseline")
+    min_cost_usd: float = Field(
+        0.0, ge=0, description="cost_anomaly: a window cheaper than this reads as no data"
+    )
 
 
 class RuleSpec(BaseModel):

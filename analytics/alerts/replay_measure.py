@@ -21,6 +21,7 @@ from analytics.alerts.measure import (
     _group,
     _reading,
     _value_sql,
+    cost_ratio,
     finding_filter,
     span_filter,
 )
@@ -91,9 +92,8 @@ def _cost_anomaly_rows(store: Store, rule: Rule, steps: list[datetime]) -> list[
         f"FROM steps JOIN ({spans}) s ON s.start_time >= t - ? AND s.start_time < t GROUP BY ALL"
     )
     rows = store.query(sql, [steps, window, window, window, *sparams, reach])
-    per_window = rule.window_s / rule.params.baseline_s
     for r in rows:
-        r["value"] = r["cur"] / (r["base"] * per_window) if r["base"] else None
+        r["value"] = cost_ratio(rule, r["cur"], r["base"])
     return rows
 
 
