@@ -56,28 +56,34 @@ def run_demo(db_path: str, port: int, ui_port: int) -> int:
             base_url=collector.url, headers={"Authorization": f"Bearer {admin_key}"}, timeout=30
         ) as admin:
             ingest_key, read_key = _key(admin, "ingest"), _key(admin, "read")
+            # The demo console may edit rules and verify the chain: a local, single-user setup.
+            console_admin = _key(admin, "admin")
             if not _has_data(collector.url, read_key):
                 print("replaying a week of sample agent traffic ...", flush=True)
                 started = time.monotonic()
                 count = _load_sample(admin, ingest_key)
                 took = time.monotonic() - started
                 print(f"loaded {count} sample tasks in {took:.1f}s", flush=True)
-        ui = subprocess.Popen(ui_command(ui_port), env=ui_env(collector.url, read_key))
+        env = {**ui_env(collector.url, read_key), "TRACEVAULT_UI_ADMIN_KEY": console_admin}
+        ui = subprocess.Popen(ui_command(ui_port), env=env)
         wait_until_up(f"http://127.0.0.1:{ui_port}/_stcore/health", proc=ui)
-        _print_banner(collector, ui_port, ingest_key)
+        _print_banner(collector, ui_port, ingest_key, read_key)
         return _wait(collector, ui)
     finally:
         _stop(ui)
         collector.stop()
 
 
-def _print_banner(collector: CollectorProcess, ui_port: int, ingest_key: str) -> None:
+def _print_banner(
+    collector: CollectorProcess, ui_port: int, ingest_key: str, read_key: str
+) -> None:
     print(
         f"""
 tracevault demo is running
   console:     http://127.0.0.1:{ui_port}
   collector:   {collector.url}   (health: {collector.url}/health, API docs: {collector.url}/docs)
   ingest key:  {ingest_key}
+  read key:    {read_key}   (REST API, e.g. curl -H "Authorization: Bearer ...")
 
 Instrument an agent (project "{PROJECT}"):
   import instrument
