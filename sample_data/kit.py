@@ -46,6 +46,7 @@ class Kit:
         return cls(agent, clock, mock, mock.client(max_retries=2), tools)
 
     def start(self, first_message: str) -> None:
+        self.mock.reset()
         self.messages = [{"role": "user", "content": first_message}]
         self.calls = 0
 

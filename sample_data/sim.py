@@ -45,6 +45,13 @@ class SimAnthropic(MockAnthropic):
         self._latencies[id(outcome)] = latency_ms
         self.queue(outcome)
 
+    def reset(self) -> None:
+        """Forget outcomes left over by a call that failed before consuming its script
+        (a 401 is not retried; a storm can outlast the retries)."""
+        with self._lock:
+            self._queues.clear()
+            self._latencies.clear()
+
     def _next(self, route: str) -> Outcome | None:
         outcome = super()._next(route)
         if outcome is not None:

@@ -3,6 +3,7 @@ pipeline the jobs find each one."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -72,3 +73,18 @@ def test_storm_401s_and_pii_are_visible_in_the_spans(loaded: tuple[Collector, di
         "/api/traces", params={"since": since, "sort": "cost", "limit": 1}
     ).json()["traces"][0]
     assert spike["cost_usd"] > 1.0 and "claude-opus-4-1" in spike["models"]
+
+
+def test_a_failed_call_leaves_nothing_scripted_for_the_next_task() -> None:
+    from sample_data.kit import Kit
+    from sample_data.mock import ApiError
+    from sample_data.sim import SimClock
+
+    kit = Kit.create("coding", SimClock(0), tools=[])
+    rng = random.Random(1)
+    kit.start("first task")
+    with pytest.raises(Exception, match="invalid x-api-key"):
+        kit.answer(rng, "never delivered", errors=(ApiError(401, "invalid x-api-key"),))
+    kit.start("second task")
+    kit.answer(rng, "fresh reply")
+    assert kit.messages[-1]["content"][0]["text"] == "fresh reply"
