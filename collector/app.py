@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from collector.api import admin, metrics_api, receiver, traces
+from collector.api import admin, insights, metrics_api, receiver, traces
 from collector.api import alerts as alerts_api
 from collector.api import findings as findings_api
 from collector.errors import TracevaultError
@@ -33,6 +33,7 @@ def _routers() -> list[APIRouter]:
         __import__("collector.api.audit", fromlist=["_"]).router,
         findings_api.router,
         alerts_api.router,
+        insights.router,
     ]
 
 

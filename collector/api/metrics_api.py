@@ -50,7 +50,7 @@ METRICS_SQL = """
 """
 
 
-def _window(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+def resolve_window(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
     until = until or datetime.now(UTC)
     since = since or until - timedelta(hours=24)
     if since >= until:
@@ -69,7 +69,7 @@ def _summary(runtime: RuntimeDep, project: str, since: datetime, until: datetime
 def summary(
     runtime: RuntimeDep, key: ReadKey, since: datetime | None = None, until: datetime | None = None
 ) -> dict[str, Any]:
-    since, until = _window(since, until)
+    since, until = resolve_window(since, until)
     current = _summary(runtime, key.project, since, until)
     previous = _summary(runtime, key.project, since - (until - since), since)
     return {
@@ -89,7 +89,7 @@ def timeseries(
     bucket: str = "hour",
     by: str | None = None,
 ) -> dict[str, Any]:
-    since, until = _window(since, until)
+    since, until = resolve_window(since, until)
     if bucket not in BUCKETS:
         raise BadRequestError(f"bucket must be one of {sorted(BUCKETS)}")
     if by is not None and by not in DIMENSIONS:

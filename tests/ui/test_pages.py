@@ -114,7 +114,7 @@ def test_latency_tool_table_when_tools_were_called(console: Console) -> None:
 def test_latency_slowest_when_sorted_by_duration(console: Console) -> None:
     at = console.page("latency")
     slow = console.api("/api/traces", sort="duration", limit=10, **console.window())["traces"]
-    df = at.dataframe[1].value
+    (df,) = [d.value for d in at.dataframe if "duration_ms" in d.value.columns]
     assert list(df["duration_ms"]) == [t["duration_ms"] for t in slow]
     assert df["duration_ms"].iloc[0] == 5000.0  # the tool loop
 
@@ -132,9 +132,22 @@ def test_security_counts_when_detectors_ran(console: Console) -> None:
     assert any("ignore all previous instructions" in c.value for c in at.code)
 
 
-def test_security_redactions_when_route_missing(console: Console) -> None:
+def test_security_redaction_totals_equal_the_api(console: Console) -> None:
     at = console.page("security")
-    assert any("not available on this collector" in i.value for i in at.info)
+    totals = console.api("/api/metrics/redaction", **console.window())["entities"]
+    (df,) = [d.value for d in at.dataframe if "entity" in d.value.columns]
+    assert list(zip(df["entity"], df["count"], strict=True)) == [
+        (e["entity"], e["count"]) for e in totals
+    ]
+    assert [(e["entity"], e["count"]) for e in totals] == [("EMAIL_ADDRESS", 10)]
+
+
+def test_latency_time_to_first_token_equals_the_api(console: Console) -> None:
+    at = console.page("latency")
+    models = console.api("/api/metrics/streaming", **console.window())["models"]
+    assert models, "the seed has a streamed call"
+    (df,) = [d.value for d in at.dataframe if "ttft_p50_ms" in d.value.columns]
+    assert list(df["ttft_p50_ms"]) == [m["ttft_p50_ms"] for m in models]
 
 
 def rows_of(df: Any, column: str) -> list[Any]:

@@ -23,8 +23,15 @@ def tiles(cur: dict[str, Any], prev: dict[str, Any], points: list[dict[str, Any]
     cols = st.columns(3)
     for col, name in zip(cols, ("p50_ms", "p95_ms", "p99_ms"), strict=True):
         line = [p[name] for p in points if p[name] is not None]
-        kpi(col, f"{name[:3].upper()} model call", ms(cur[name]), delta(cur[name], prev[name]),
-            inverse=True, series=line, help_text="Within 1% (merged log histogram)")
+        kpi(
+            col,
+            f"{name[:3].upper()} model call",
+            ms(cur[name]),
+            delta(cur[name], prev[name]),
+            inverse=True,
+            series=line,
+            help_text="Within 1% (merged log histogram)",
+        )
 
 
 def percentile_charts(w: Window, points: list[dict[str, Any]]) -> None:
@@ -50,14 +57,23 @@ def tools_and_histogram(w: Window) -> None:
                            **w.params())  # fmt: skip
         if data is not None:
             st.caption(f"Latest {len(data['tool_calls'])} tool calls of the window.")
-            st.dataframe(tool_percentiles(data["tool_calls"]), hide_index=True, width="stretch",
-                         column_config={k: st.column_config.NumberColumn(format="%.0f ms")
-                                        for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms")})
+            st.dataframe(
+                tool_percentiles(data["tool_calls"]),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    k: st.column_config.NumberColumn(format="%.0f ms")
+                    for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms")
+                },
+            )
     with right:
         st.subheader("Task duration")
         recent = must_get("/api/traces", limit=SAMPLE, **w.params())["traces"]
-        charts.histogram([t["duration_ms"] for t in recent if t["duration_ms"] is not None],
-                         f"Latest {len(recent)} tasks", "ms")
+        charts.histogram(
+            [t["duration_ms"] for t in recent if t["duration_ms"] is not None],
+            f"Latest {len(recent)} tasks",
+            "ms",
+        )
 
 
 def slowest(w: Window) -> None:
@@ -71,15 +87,38 @@ def slowest(w: Window) -> None:
         "duration_ms": st.column_config.NumberColumn("duration", format="%.0f ms")})  # fmt: skip
 
 
+def ttft_section(w: Window) -> None:
+    st.subheader("Time to first token (streamed calls)")
+    data = section_get("/api/metrics/streaming", "Time to first token", **w.params())
+    if data is None:
+        return
+    if not data["models"]:
+        st.info("No streamed call in this window.", icon=":material/timer:")
+        return
+    st.dataframe(
+        data["models"],
+        hide_index=True,
+        use_container_width=True,
+        column_config={
+            "ttft_p50_ms": st.column_config.NumberColumn("p50 ms", format="%.0f"),
+            "ttft_p95_ms": st.column_config.NumberColumn("p95 ms", format="%.0f"),
+        },
+    )
+
+
 header("Latency", "Model-call percentiles, tool calls, task durations and the slowest traces.")
 w = window_picker()
 split = st.query_params.get("split", "model")
-prefetch([("/api/metrics/summary", w.params()),
-          ("/api/metrics/timeseries", {"bucket": w.bucket, **w.params()}),
-          ("/api/metrics/timeseries", {"bucket": w.bucket, "by": split, **w.params()}),
-          ("/api/audit/tool-calls", {"limit": TOOL_SAMPLE, **w.params()}),
-          ("/api/traces", {"limit": SAMPLE, **w.params()}),
-          ("/api/traces", {"sort": "duration", "limit": 10, **w.params()})])
+prefetch(
+    [
+        ("/api/metrics/summary", w.params()),
+        ("/api/metrics/timeseries", {"bucket": w.bucket, **w.params()}),
+        ("/api/metrics/timeseries", {"bucket": w.bucket, "by": split, **w.params()}),
+        ("/api/audit/tool-calls", {"limit": TOOL_SAMPLE, **w.params()}),
+        ("/api/traces", {"limit": SAMPLE, **w.params()}),
+        ("/api/traces", {"sort": "duration", "limit": 10, **w.params()}),
+    ]
+)
 summary = must_get("/api/metrics/summary", **w.params())
 if not summary["current"]["spans"]:
     empty_state("model calls")
@@ -88,7 +127,5 @@ points = must_get("/api/metrics/timeseries", bucket=w.bucket, **w.params())["poi
 tiles(summary["current"], summary["previous"], points)
 percentile_charts(w, points)
 tools_and_histogram(w)
-st.info("Time to first token of a streamed call is shown with the call in its trace "
-        "(Traces page, span fields); this collector does not aggregate it across calls yet.",
-        icon=":material/timer:")  # fmt: skip
+ttft_section(w)
 slowest(w)

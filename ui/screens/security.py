@@ -47,11 +47,18 @@ def auth_section(events: list[dict[str, Any]] | None) -> None:
     alerts_table(auth, "No 401/403 episode in this window.")
 
 
-def redaction_section() -> None:
+def redaction_section(w: Window) -> None:
     st.subheader("Redactions by entity type")
-    st.info("Totals of redacted entities by type are not available on this collector (it has no "
-            "aggregate route for them yet). Each span's counts are shown with the span on the "
-            "Traces page.", icon=":material/extension_off:")  # fmt: skip
+    data = section_get("/api/metrics/redaction", "Redaction totals", **w.params())
+    if data is None:
+        return
+    if not data["entities"]:
+        st.success("Nothing needed redacting in this window.", icon=":material/check_circle:")
+    else:
+        st.dataframe(data["entities"], hide_index=True, use_container_width=True)
+    dropped = sum(r["content_dropped"] for r in data["by_redactor"])
+    by = ", ".join(f"{r['by']}: {r['spans']:,} spans" for r in data["by_redactor"])
+    st.caption(f"Spans by redactor — {by}. Content dropped (redaction fell behind): {dropped:,}.")
 
 
 def tiles(findings: list[dict[str, Any]], auth: int | None) -> None:
@@ -63,8 +70,13 @@ def tiles(findings: list[dict[str, Any]], auth: int | None) -> None:
 
 
 def body(w: Window) -> None:
-    prefetch([("/api/findings", {"limit": LIMIT, **w.params()}),
-              ("/api/alerts/events", {"limit": LIMIT, **w.params()})])
+    prefetch(
+        [
+            ("/api/findings", {"limit": LIMIT, **w.params()}),
+            ("/api/alerts/events", {"limit": LIMIT, **w.params()}),
+            ("/api/metrics/redaction", w.params()),
+        ]
+    )
     data = section_get("/api/findings", "Findings", limit=LIMIT, **w.params())
     findings = data["findings"] if data else []
     events = section_get("/api/alerts/events", "Alert history", limit=LIMIT, **w.params())
@@ -83,7 +95,7 @@ def body(w: Window) -> None:
     with left:
         auth_section(ev_list)
     with right:
-        redaction_section()
+        redaction_section(w)
 
 
 header("Security", "Injection attempts, runaway agents, invalid tool calls and auth failures.")
