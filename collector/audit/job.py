@@ -1,0 +1,22 @@
+"""Retention as a job of the analytics scheduler (registered in `analytics.jobs`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from analytics.scheduler import JobContext, JobOutcome, JobSpec
+from collector.audit.retention import apply_retention, count_due
+
+
+def _run(ctx: JobContext) -> JobOutcome:
+    days = ctx.settings.audit_retention_days
+    # Counted on a reader first, so the job run records how many spans it was going to clear.
+    due = ctx.store.read(lambda con: count_due(con, ctx.now, days))
+
+    def drop(con: duckdb.DuckDBPyConnection) -> None:
+        apply_retention(con, ctx.now, days)
+
+    return JobOutcome(rows_read=due, write=drop)
+
+
+JOB = JobSpec("audit_retention", _run, incremental=False)
