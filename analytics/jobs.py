@@ -7,7 +7,9 @@ first because the cost-anomaly job reads them. Another feature adds its job with
 from __future__ import annotations
 
 from analytics import anomalies, injection_job, loops, rollups, sessions, tool_validity
+from analytics.alerts import service as alerts_service
 from analytics.scheduler import JobSpec
+from collector.audit import job as audit_job
 
 
 def default_jobs() -> list[JobSpec]:
@@ -18,6 +20,6 @@ def default_jobs() -> list[JobSpec]:
         loops.JOB,
         tool_validity.JOB,
         injection_job.JOB,
-        __import__("collector.audit.job", fromlist=["_"]).JOB,
-        __import__("analytics.alerts.service", fromlist=["_"]).JOB,  # last: reads findings
+        audit_job.JOB,
+        alerts_service.JOB,  # last: reads findings
     ]

@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse
 
 from collector.api import admin, insights, metrics_api, receiver, traces
 from collector.api import alerts as alerts_api
+from collector.api import audit as audit_api
 from collector.api import findings as findings_api
+from collector.audit.access import AccessLogMiddleware
 from collector.errors import TracevaultError
 from collector.runtime import Runtime
 
@@ -30,7 +32,7 @@ def _routers() -> list[APIRouter]:
         traces.router,
         metrics_api.router,
         admin.router,
-        __import__("collector.api.audit", fromlist=["_"]).router,
+        audit_api.router,
         findings_api.router,
         alerts_api.router,
         insights.router,
@@ -52,6 +54,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.runtime = runtime
+    app.add_middleware(AccessLogMiddleware)  # reads through the API are themselves audited
     for router in _routers():
         app.include_router(router)
 

@@ -1,4 +1,4 @@
-"""The `tracevault` command: serve, ui, demo, keys."""
+"""The `tracevault` command: serve, ui, demo, keys, audit, seed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from collector.audit import cli as audit_cli
 from collector.errors import TracevaultError
 from sample_data import cli as seed_cli
 
@@ -79,7 +80,7 @@ def _feature_commands() -> list:
     # One line per feature that adds subcommands: a function taking the subparsers object,
     # which adds its parser(s) with set_defaults(func=...) returning an exit code.
     return [
-        __import__("collector.audit.cli", fromlist=["_"]).register,
+        audit_cli.register,
         seed_cli.register,
     ]
 

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from analytics.alerts.service import NotifyService
 from analytics.scheduler import JobScheduler
+from collector.audit.service import AuditService
 from collector.ingest import IngestPipeline
 from collector.keys import KeyRing
 from collector.metrics import CollectorMetrics
@@ -44,7 +45,7 @@ class Service(Protocol):
 def _services(runtime: Runtime) -> list[Service]:
     # One line per background service, each built from the runtime.
     return [
-        __import__("collector.audit.service", fromlist=["_"]).AuditService.from_runtime(runtime),
+        AuditService.from_runtime(runtime),
         JobScheduler.from_runtime(runtime),
         NotifyService.from_runtime(runtime),
     ]

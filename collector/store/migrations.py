@@ -63,12 +63,16 @@ def m001_core(con: duckdb.DuckDBPyConnection) -> None:
 
 def _registry() -> dict[int, Migration]:
     # Imported here so feature modules may import the store without an import cycle.
+    from analytics.alerts.tables import m004_alerts, m006_alert_replay
+    from analytics.tables import m003_analytics
+    from collector.audit.chain import m002_audit
+
     return {
         1: m001_core,
-        2: __import__("collector.audit.chain", fromlist=["_"]).m002_audit,
-        3: __import__("analytics.tables", fromlist=["_"]).m003_analytics,
-        4: __import__("analytics.alerts.tables", fromlist=["_"]).m004_alerts,
-        6: __import__("analytics.alerts.tables", fromlist=["_"]).m006_alert_replay,
+        2: m002_audit,
+        3: m003_analytics,
+        4: m004_alerts,
+        6: m006_alert_replay,
     }
 
 

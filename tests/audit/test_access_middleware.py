@@ -13,7 +13,6 @@ import pytest
 import uvicorn
 
 from collector.app import create_app
-from collector.audit.access import AccessLogMiddleware
 from collector.process import free_port, wait_until_up
 from collector.runtime import Runtime, build_runtime
 from collector.settings import Settings
@@ -24,7 +23,6 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
     settings = Settings(db_path=tmp_path / "mw.duckdb", scheduler_enabled=False)
     runtime = build_runtime(settings)
     app = create_app(runtime)
-    app.add_middleware(AccessLogMiddleware)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -151,11 +151,13 @@ def test_access_log_records_key_and_action_when_audit_data_is_read(
         entries = admin.get("/api/audit/access-log").json()["entries"]
     assert [(e["action"], e["key_id"], e["project"], e["role"]) for e in entries] == [
         ("access-log", me, project, "admin"),
+        ("read", me, project, "admin"),  # every other API read is logged by the middleware
         ("export", me, project, "admin"),
         ("tool-calls", me, project, "admin"),
         ("verify", me, project, "admin"),
     ]
-    assert entries[2]["detail"] == {"tool": "refund", "returned": 0}
+    assert entries[1]["detail"]["path"] == "/api/keys"
+    assert entries[3]["detail"] == {"tool": "refund", "returned": 0}
 
 
 def test_retention_policy_is_stored_per_project_when_set(
