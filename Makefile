@@ -36,4 +36,4 @@ test-anthropic-oldest:
 	$(PY) -m venv .venv-oldest
 	.venv-oldest/bin/pip install -q --upgrade pip
 	.venv-oldest/bin/pip install -q -e '.[test]' '$(ANTHROPIC_OLDEST)'
-	.venv-oldest/bin/pytest tests/instrument tests/harness
+	.venv-oldest/bin/pytest tests/instrument tests/sample_data/test_mock_anthropic.py

@@ -9,8 +9,8 @@ import pytest
 
 import instrument
 from instrument.pricing import Usage, cost_usd
+from sample_data.mock import MockAnthropic, MockUsage, Reply, tool_use_block
 from tests.conftest import Collector
-from tests.harness import MockAnthropic, MockUsage, Reply, tool_use_block
 
 MODEL = "claude-sonnet-4-5"
 
@@ -74,7 +74,7 @@ def test_patched_create_lands_in_the_store_with_canonical_fields(
 
 
 def test_failed_call_is_stored_with_its_error_class(patched: Collector, project: str) -> None:
-    from tests.harness import ApiError
+    from sample_data.mock import ApiError
 
     mock = MockAnthropic().queue(ApiError(401), ApiError(401))
     with instrument.context(session_id="s-e2e-401"), pytest.raises(Exception) as raised:

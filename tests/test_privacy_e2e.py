@@ -12,9 +12,9 @@ import duckdb
 import pytest
 
 import instrument
+from sample_data.mock import MockAnthropic, Reply
 from tests.collector.otlp_json import request, span
 from tests.conftest import Collector, _start
-from tests.harness import MockAnthropic, Reply
 
 SECRETS = [
     "jane.doe@examplecorp.com",

@@ -17,9 +17,9 @@ import httpx
 
 import instrument
 from collector.process import start_collector
+from sample_data.mock import ApiError, MockAnthropic, Reply
 from tests.alerts.slack_server import Recorded, SlackServer
 from tests.conftest import Collector
-from tests.harness.mock_anthropic import ApiError, MockAnthropic, Reply
 
 DEFAULT_HOOK = "/services/T000/B000/default"
 CONSOLE = "http://console.test"

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from analytics.notify.signing import verify
+from sample_data.mock import ApiError
 from tests.alerts.e2e import (
     CONSOLE,
     DEFAULT_HOOK,
@@ -23,7 +24,6 @@ from tests.alerts.e2e import (
 )
 from tests.alerts.slack_server import SlackServer
 from tests.conftest import Collector
-from tests.harness.mock_anthropic import ApiError
 
 SUCCESS_RULE = "Success rate below 90%"
 

@@ -11,7 +11,7 @@ import pytest
 
 import instrument
 from collector.process import CollectorProcess, start_collector
-from tests.harness import MockAnthropic, Reply
+from sample_data.mock import MockAnthropic, Reply
 
 EMAIL = "ada.lovelace@analytical.example"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import instrument
 from collector.process import free_port
 from instrument.delivery import SpoolingSpanExporter
+from sample_data.mock import MockAnthropic, Reply
 from tests.delivery.helpers import fast_config, wait_written
-from tests.harness import MockAnthropic, Reply
 from tests.instrument.conftest import reset_global_tracer_provider
 
 EMAIL = "alice.liddell@example.com"

@@ -17,7 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.util._once import Once
 
 import instrument
-from tests.harness import MockAnthropic
+from sample_data.mock import MockAnthropic
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 USER = [{"role": "user", "content": "hello"}]

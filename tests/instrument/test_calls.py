@@ -11,7 +11,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 import instrument
 from instrument import _patch
-from tests.harness import ApiError, Disconnect, MockUsage, Reply, text_block, tool_use_block
+from sample_data.mock import ApiError, Disconnect, MockUsage, Reply, text_block, tool_use_block
 from tests.instrument.conftest import USER, Traced
 
 MODEL = "claude-sonnet-4-5"

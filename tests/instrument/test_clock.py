@@ -6,7 +6,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 import instrument
 from instrument.clock import now_ns, use_clock
-from tests.harness import MockAnthropic, Reply
+from sample_data.mock import MockAnthropic, Reply
 
 T0 = 1_700_000_000_000_000_000  # a fixed instant, in ns
 

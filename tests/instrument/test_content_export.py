@@ -13,7 +13,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 import instrument
-from tests.harness import MockAnthropic, Reply
+from sample_data.mock import MockAnthropic, Reply
 from tests.instrument.conftest import EmailRedactor, Traced
 
 SECRET_PROMPT = [{"role": "user", "content": "write to alice@example.com"}]

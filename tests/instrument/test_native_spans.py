@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import instrument
-from tests.harness import MockAnthropic
+from sample_data.mock import MockAnthropic
 from tests.instrument.conftest import USER, EmailRedactor, reset_global_tracer_provider
 
 NATIVE = int(anthropic.__version__.split(".")[0]) >= 2

@@ -12,8 +12,8 @@ import instrument
 from instrument import content, mapping
 from instrument.config import resolve_settings
 from instrument.sse import accumulate
+from sample_data.mock import MockUsage, text_block, tool_use_block
 from sample_data.mock.sse import reply_events, sse_bytes
-from tests.harness import MockUsage, text_block, tool_use_block
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import anthropic
 import pytest
 from opentelemetry.trace import StatusCode
 
-from tests.harness import MockUsage, Reply, text_block, tool_use_block
+from sample_data.mock import MockUsage, Reply, text_block, tool_use_block
 from tests.instrument.conftest import USER, Traced
 
 MODEL = "claude-haiku-4-5"

@@ -6,7 +6,7 @@ import anthropic
 import pytest
 from opentelemetry.trace import StatusCode
 
-from tests.harness import ApiError, MockUsage, Reply, TokenCount
+from sample_data.mock import ApiError, MockUsage, Reply, TokenCount
 from tests.instrument.conftest import USER, Traced
 
 MODEL = "claude-haiku-4-5"

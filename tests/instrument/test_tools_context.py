@@ -8,7 +8,7 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 import instrument
-from tests.harness import Reply
+from sample_data.mock import Reply
 from tests.instrument.conftest import USER, Traced
 
 MODEL = "claude-haiku-4-5"

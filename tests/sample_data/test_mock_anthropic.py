@@ -9,8 +9,7 @@ import anthropic
 import httpx2
 import pytest
 
-from sample_data.mock.sse import reply_events
-from tests.harness import (
+from sample_data.mock import (
     ApiError,
     Disconnect,
     MockAnthropic,
@@ -20,6 +19,7 @@ from tests.harness import (
     text_block,
     tool_use_block,
 )
+from sample_data.mock.sse import reply_events
 
 USER = [{"role": "user", "content": "hi"}]
 
