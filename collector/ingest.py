@@ -20,7 +20,7 @@ from collector.server_redaction import has_raw_content, redact_spans
 from collector.settings import Settings
 from collector.store import IngestBatch, Store
 from collector.store.arrow_rows import rows_to_table
-from instrument.redaction import get_redactor
+from instrument.redaction import RedactionConfig, get_redactor, load_redaction_config
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -70,12 +70,14 @@ def _needs_redaction(span: otlp.RawSpan, allow_full: bool) -> bool:
     return has_raw_content(span.attributes, span.events)
 
 
-def _redact_raw_content(spans: list[otlp.RawSpan], allow_full: bool) -> None:
+def _redact_raw_content(
+    spans: list[otlp.RawSpan], allow_full: bool, config: RedactionConfig | None
+) -> None:
     """Redact content of spans not already redacted by our SDK, in one redactor batch."""
     raw = [s for s in spans if _needs_redaction(s, allow_full)]
     if not raw:
         return  # the common case (our SDK already redacted): Presidio is not even loaded
-    counts = redact_spans([(s.attributes, s.events) for s in raw], get_redactor())
+    counts = redact_spans([(s.attributes, s.events) for s in raw], get_redactor(config))
     for span, found in zip(raw, counts, strict=True):
         span.attributes["tracevault.redaction.by"] = "tracevault-collector"
         for entity, n in found.items():
@@ -121,6 +123,7 @@ class IngestPipeline:
         self._settings = settings
         self._store = store
         self._metrics = metrics
+        self._redaction = load_redaction_config(settings.redaction_config, env={})
 
     def prepare(
         self, body: bytes, kind: str, encoding: str | None, project: str, key_id: str | None
@@ -131,7 +134,8 @@ class IngestPipeline:
             decoded = otlp.decode_protobuf(raw) if kind == PROTOBUF else otlp.decode_json(raw)
         except otlp.OTLPDecodeError as exc:
             raise BadRequestError(f"malformed OTLP {kind} payload: {exc}") from exc
-        _redact_raw_content(decoded.spans, project in self._settings.allow_unredacted_projects)
+        allow_full = project in self._settings.allow_unredacted_projects
+        _redact_raw_content(decoded.spans, allow_full, self._redaction)
         rows = [to_row(span, project) for span in decoded.spans]
         observe_rows(self._metrics, rows)
         message = "; ".join(decoded.errors[:5])

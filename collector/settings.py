@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from collector.errors import ConfigError
@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Projects whose `capture_content='full'` spans are stored unredacted",
     )
+    redaction_config: str | None = Field(
+        None, description="Redaction settings for other emitters' spans: JSON, or a JSON/TOML path"
+    )
     min_free_disk_mb: int = Field(512, ge=0, description="/health fails below this free space")
     # analytics jobs (issue 7): schedules, incremental reads, detector thresholds
     job_interval_s: float = Field(60.0, gt=0, description="Default seconds between job runs")
@@ -40,8 +43,12 @@ class Settings(BaseSettings):
         default_factory=dict, description='Per-job interval, e.g. {"rollups": 30} (JSON)'
     )
     job_misfire_grace_s: int = Field(30, gt=0, description="A run late by more is skipped")
-    job_lateness_s: int = Field(8 * 86400, gt=0, description="Spans older than this on arrival "
-                                "(received_at - start_time) are left out of rollups and jobs")
+    job_lateness_s: int = Field(
+        8 * 86400,
+        gt=0,
+        description="Spans older than this on arrival "
+        "(received_at - start_time) are left out of rollups and jobs",
+    )
     job_max_spans_per_tick: int = Field(250_000, gt=0, description="Backlog worked per tick")
     job_trace_window_s: int = Field(21600, gt=0, description="How far back a trace is re-read")
     anomaly_baseline_hours: int = Field(24, ge=3, description="Trailing hours of the baseline")
@@ -71,6 +78,14 @@ class Settings(BaseSettings):
     alerts_delivery_backoff_s: float = Field(1.0, gt=0, description="First retry delay, doubling")
     # audit trail (issue 10): retention of span content; per-project overrides live in the store
     audit_retention_days: int = Field(30, ge=0, description="Drop span content older; 0 = keep")
+
+    @field_validator("redaction_config")
+    @classmethod
+    def _redaction_config_parses(cls, value: str | None) -> str | None:
+        from instrument.redaction import load_redaction_config
+
+        load_redaction_config(value, env={})  # raises with the reason; checked at start-up
+        return value
 
     @model_validator(mode="after")
     def _alerts_default_webhook_allowed(self) -> Settings:

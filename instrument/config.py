@@ -8,6 +8,10 @@
 - service name: `service_name=` > `OTEL_SERVICE_NAME` > `tracevault-agent`.
 - content capture: `capture_content=` > `TRACEVAULT_CAPTURE_CONTENT` > `redacted`.
 - raise own faults: `raise_internal_errors=` > `TRACEVAULT_RAISE_INTERNAL_ERRORS` > off.
+- redaction: `redaction=` (mapping or RedactionConfig) > `TRACEVAULT_REDACTION_CONFIG` (inline
+  JSON or a JSON/TOML path: allow_list, custom_recognizers, hash_key, pii_entities) > defaults.
+- spool: `spool_dir=` > `TRACEVAULT_SPOOL_DIR` > `~/.cache/tracevault/spool`;
+  `max_spool_bytes=` > `TRACEVAULT_SPOOL_MAX_BYTES` > 256 MiB.
 
 Secrets have no default. A bad value fails in patch() with a `ConfigError` naming its source.
 """
@@ -45,6 +49,7 @@ class Settings:
     tracer_provider: Any = None  # an SDK TracerProvider to add to; None = global or our own
     redactor: Any = None  # object with redact_many(); None = instrument.redaction.get_redactor()
     prices: Any = None  # price override (mapping or path) for instrument.pricing
+    redaction: Any = None  # RedactionConfig; None = TRACEVAULT_REDACTION_CONFIG or defaults
     spool_dir: str | None = None  # None = TRACEVAULT_SPOOL_DIR or ~/.cache/tracevault/spool
     max_spool_bytes: int | None = None  # None = TRACEVAULT_SPOOL_MAX_BYTES or 256 MiB
 
@@ -77,8 +82,19 @@ def resolve_settings(env: Mapping[str, str] | None = None, **options: Any) -> Se
         ),
         max_queue=_positive(options.get("max_queue"), 8192, "max_queue"),
         redaction_backlog=_positive(options.get("redaction_backlog"), 512, "redaction_backlog"),
+        redaction=_redaction(options.get("redaction"), env),
         **passthrough,
     )
+
+
+def _redaction(value: Any, env: Mapping[str, str]) -> Any:
+    """Parsed and checked here so a bad allow-list or pattern fails in patch(), not later."""
+    from instrument.redaction.config import RedactionConfigError, load_redaction_config
+
+    try:
+        return load_redaction_config(value, env)
+    except (RedactionConfigError, TypeError) as exc:
+        raise ConfigError(f"redaction settings: {exc}") from exc
 
 
 def _traces_url(endpoint: str | None, env: Mapping[str, str]) -> str:

@@ -156,7 +156,7 @@ def _redactor(settings: Settings) -> Any:
     try:
         from instrument.redaction import get_redactor
 
-        return get_redactor()
+        return get_redactor(settings.redaction)
     except Exception as exc:  # no redactor: content is dropped, never shipped raw
         contain("runtime.redactor", exc)
         return None

@@ -9,6 +9,7 @@ from instrument.redaction.config import (
     CustomRecognizer,
     RedactionConfig,
     RedactionConfigError,
+    load_redaction_config,
 )
 from instrument.redaction.redactor import Redactor, get_redactor
 from instrument.redaction.result import Finding, RedactionResult, merge_counts
@@ -22,5 +23,6 @@ __all__ = [
     "RedactionResult",
     "Redactor",
     "get_redactor",
+    "load_redaction_config",
     "merge_counts",
 ]

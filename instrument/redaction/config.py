@@ -6,9 +6,13 @@ process-wide redactor can compare it cheaply and never mutates under a running w
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # Built-in entity types the NER model and Presidio's pattern recognizers contribute. DATE_TIME,
@@ -85,6 +89,40 @@ class RedactionConfig:
         if isinstance(values.get("hash_key"), str):
             values["hash_key"] = values["hash_key"].encode()
         return cls(**values)
+
+
+ENV_VAR = "TRACEVAULT_REDACTION_CONFIG"
+
+
+def load_redaction_config(
+    value: RedactionConfig | Mapping[str, Any] | str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> RedactionConfig | None:
+    """Redaction settings from an argument, else `TRACEVAULT_REDACTION_CONFIG`; None = defaults.
+
+    A string is inline JSON (starting with `{`) or the path of a JSON or TOML file, e.g.
+    `{"allow_list": ["support@acme.com"], "custom_recognizers":
+    [{"entity": "EMPLOYEE_ID", "pattern": "EMP-\\d{6}"}]}`. Bad values raise at start-up.
+    """
+    if value is None:
+        value = (os.environ if env is None else env).get(ENV_VAR) or None
+    if value is None or isinstance(value, RedactionConfig):
+        return value
+    if isinstance(value, str):
+        value = _parse(value)
+    return RedactionConfig.from_mapping(value)
+
+
+def _parse(text: str) -> Mapping[str, Any]:
+    try:
+        if text.lstrip().startswith("{"):
+            return json.loads(text)
+        path = Path(text)
+        if path.suffix == ".toml":
+            return tomllib.loads(path.read_text())
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise RedactionConfigError(f"cannot read {ENV_VAR} / redaction settings: {exc}") from exc
 
 
 def _recognizers(items: Iterable[Any]) -> tuple[CustomRecognizer, ...]:
