@@ -145,6 +145,7 @@ def test_import_is_cheap_when_package_imported() -> None:
 def test_public_surface_pinned_when_package_imported() -> None:
     assert sorted(redaction.__all__) == sorted([
         "DEFAULT_PII_ENTITIES", "CustomRecognizer", "Finding", "RedactionConfig",
-        "RedactionConfigError", "RedactionResult", "Redactor", "get_redactor", "merge_counts",
+        "RedactionConfigError", "RedactionResult", "Redactor", "get_redactor",
+        "load_redaction_config", "merge_counts",
     ])
     assert CustomRecognizer("X", "x") == CustomRecognizer(entity="X", pattern="x")
