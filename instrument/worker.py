@@ -13,7 +13,6 @@ Back-pressure: past `max_queue` waiting records a call goes unrecorded (counted 
 from __future__ import annotations
 
 import json
-import queue
 import threading
 from collections import OrderedDict, deque
 from typing import Any
@@ -31,6 +30,11 @@ __all__ = ["Worker"]
 
 _BATCH = 64
 _STOP = object()
+# The worker wakes this often, or at once past _WAKE_AT waiting records (or on flush/stop).
+# Waking it on every call would hand it the GIL while the caller is still returning through
+# the SDK; lingering lets it run while agents wait on their next model call instead.
+_LINGER_S = 0.05
+_WAKE_AT = 256
 _KNOWN_CALLS = 10_000  # tool_use ids remembered for linking tool spans
 
 
@@ -44,44 +48,57 @@ class Worker:
         self.max_queue = max_queue
         self.backlog = backlog
         self.dropped = 0
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._queue: deque[Any] = deque()  # append/popleft are atomic: no lock on the caller
+        self._wake = threading.Event()
         self._calls: OrderedDict[str, SpanContext] = OrderedDict()  # tool_use id -> chat span
         self._pending: dict[tuple[str, str], deque[str]] = {}  # (name, args) -> unclaimed ids
         self._thread = threading.Thread(target=self._run, name="tracevault-worker", daemon=True)
         self._thread.start()
 
     def submit(self, item: Any) -> None:
-        if self._queue.qsize() >= self.max_queue:
+        waiting = len(self._queue)
+        if waiting >= self.max_queue:
             self.dropped += 1
             return
-        self._queue.put(item)
+        self._queue.append(item)
+        if waiting >= _WAKE_AT:
+            self._wake.set()
 
     def flush(self, timeout: float) -> bool:
         """True once everything submitted before this call has been emitted."""
         done = threading.Event()
-        self._queue.put(done)
+        self._queue.append(done)
+        self._wake.set()
         return done.wait(timeout)
 
     def stop(self, timeout: float) -> None:
-        self._queue.put(_STOP)
+        self._queue.append(_STOP)
+        self._wake.set()
         self._thread.join(timeout)
 
     # -- worker thread -----------------------------------------------------------------------
     def _run(self) -> None:
         while True:
-            batch = [self._queue.get()]
-            while len(batch) < _BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            records = [item for item in batch if isinstance(item, CallRecord | tuple)]
-            self._process(records)
-            for item in batch:
-                if isinstance(item, threading.Event):
-                    item.set()
-            if any(item is _STOP for item in batch):
-                return
+            self._wake.wait(_LINGER_S)
+            self._wake.clear()
+            while self._queue:
+                if self._drain(self._take(_BATCH)):
+                    return
+
+    def _take(self, limit: int) -> list[Any]:
+        batch = []
+        while self._queue and len(batch) < limit:
+            batch.append(self._queue.popleft())
+        return batch
+
+    def _drain(self, batch: list[Any]) -> bool:
+        """Emit one batch; True when the stop marker was in it."""
+        records = [item for item in batch if isinstance(item, CallRecord | tuple)]
+        self._process(records)
+        for item in batch:
+            if isinstance(item, threading.Event):
+                item.set()
+        return any(item is _STOP for item in batch)
 
     def _process(self, records: list[Any]) -> None:
         capture = self.capture != "none"
@@ -126,7 +143,7 @@ class Worker:
 
     def _redact(self, plans: list[Plan]) -> bool:
         """Redact every content slot of `plans` in one batch; False = could not (drop it)."""
-        if self.redactor is None or self._queue.qsize() > self.backlog:
+        if self.redactor is None or len(self._queue) > self.backlog:
             return False
         slots = [(plan, holder, key) for plan in plans for holder, key in _slots(plan)]
         try:
