@@ -34,8 +34,8 @@ import httpx
 
 import instrument
 from collector.process import start_collector
+from sample_data.mock import ApiError, MockAnthropic
 from tests.alerts.slack_server import SlackServer
-from tests.harness.mock_anthropic import ApiError, MockAnthropic
 
 HOOK = "/services/T000/B000/bench"
 RULE = "Success rate below 90%"

@@ -1,5 +1,5 @@
 """Delivery through the spool: caller-thread cost during an outage vs normal, time to disk,
-and drain rate once the collector is back. See benchmarks/README.delivery.md.
+and drain rate once the collector is back. See the delivery section of benchmarks/README.md.
 
 A real `tracevault serve` process stores the spans; in front of it a local HTTP proxy on a
 fixed port is started ("normal") or stopped ("outage": connection refused) between phases.
@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import instrument
 from collector.process import free_port, start_collector
 from instrument.delivery import SpoolingSpanExporter
+from sample_data.mock import MockAnthropic, MockUsage, Reply
 from tests.delivery.helpers import fast_config
 from tests.delivery.servers import ScriptedServer
 from tests.delivery.spans import make_spans
-from tests.harness import MockAnthropic, MockUsage, Reply
 
 PROMPT = "Summarise the quarterly report for the Northwind account and its risks. " * 14
 REPLY = Reply.text("Revenue grew 12% while churn held at 2.1%. " * 24, usage=MockUsage(260, 250))

@@ -37,7 +37,7 @@ from opentelemetry.sdk.trace.export import (
 )
 
 import instrument
-from tests.harness import MockAnthropic, MockUsage, Reply
+from sample_data.mock import MockAnthropic, MockUsage, Reply
 
 PROMPT = (
     "Please summarise the quarterly report for the Northwind account, highlighting revenue, "
