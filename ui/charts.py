@@ -82,14 +82,18 @@ def shares(rows: list[dict[str, Any]], label: str, field: str) -> None:
         "share": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
 
 
-def histogram(values: list[float], title: str, unit: str = "ms") -> None:
-    if not values:
+def binned_histogram(buckets: list[dict[str, Any]], title: str) -> None:
+    """Counts per server-side log bin (`lo_ms`, `hi_ms`, `count`) on a log axis."""
+    if not buckets:
         st.caption(f"{title}: no data in this window.")
         return
-    df = pd.DataFrame({unit: values})
+    df = pd.DataFrame(buckets)
     chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X(f"{unit}:Q", bin=alt.Bin(maxbins=40), title=unit),
-        y=alt.Y("count():Q", title="count"), tooltip=[alt.Tooltip("count():Q", title="count")],
+        x=alt.X("lo_ms:Q", scale=alt.Scale(type="log"), title="duration (ms, log scale)"),
+        x2="hi_ms:Q",
+        y=alt.Y("count:Q", title="tasks"),
+        tooltip=[alt.Tooltip("lo_ms:Q", format=",.0f", title="from ms"),
+                 alt.Tooltip("hi_ms:Q", format=",.0f", title="to ms"), "count:Q"],
     ).properties(height=HEIGHT, title=title)  # fmt: skip
     st.altair_chart(chart, width="stretch")
 

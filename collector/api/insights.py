@@ -52,3 +52,40 @@ def streaming(
         [key.project, since, until],
     )
     return {"models": rows}
+
+
+@router.get("/tools", summary="Tool-call latency percentiles (nearest rank) and errors, by tool")
+def tools(
+    runtime: RuntimeDep, key: ReadKey, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    since, until = resolve_window(since, until)
+    rows = runtime.store.query(
+        "SELECT coalesce(tool_name, '(none)') AS tool, count(*) AS calls, "
+        "count(*) FILTER (WHERE status = 'error') AS errors, "
+        "quantile_disc(duration_ms, 0.5) AS p50_ms, quantile_disc(duration_ms, 0.95) AS p95_ms, "
+        "quantile_disc(duration_ms, 0.99) AS p99_ms, avg(duration_ms) AS mean_ms "
+        f"FROM spans WHERE {_IN_WINDOW} AND operation = 'execute_tool' GROUP BY 1 ORDER BY 1",
+        [key.project, since, until],
+    )
+    return {"tools": rows}
+
+
+# Four bins per decade: readable from milliseconds to hours without choosing a range.
+_BIN = "floor(log10(greatest(duration_ms, 1)) * 4)"
+
+
+@router.get("/task_durations", summary="Histogram of task (root span) durations, log bins")
+def task_durations(
+    runtime: RuntimeDep, key: ReadKey, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    since, until = resolve_window(since, until)
+    rows = runtime.store.query(
+        f"SELECT {_BIN} AS bin, count(*) AS count FROM spans WHERE {_IN_WINDOW} "
+        "AND parent_span_id IS NULL AND duration_ms IS NOT NULL GROUP BY 1 ORDER BY 1",
+        [key.project, since, until],
+    )
+    buckets = [
+        {"lo_ms": 10 ** (r["bin"] / 4), "hi_ms": 10 ** ((r["bin"] + 1) / 4), "count": r["count"]}
+        for r in rows
+    ]
+    return {"tasks": sum(b["count"] for b in buckets), "buckets": buckets}

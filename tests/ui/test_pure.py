@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from ui.conversation import pretty, turns
 from ui.economics import cache_savings, top_sessions, totals_by, unit_economics
 from ui.state import make_window, parse_until
-from ui.stats import tool_percentiles
 from ui.waterfall import rows
 
 CALL = {"type": "tool_call", "id": "t1", "name": "get_order", "arguments": {"id": "A1"}}
@@ -107,12 +106,6 @@ def test_cache_savings_when_reads_and_writes_on_sonnet() -> None:
 def test_cache_savings_when_model_has_no_price() -> None:
     assert cache_savings([{"model": "mystery", "cache_read_tokens": 5,
                            "cache_write_tokens": 0}]) == 0.0  # fmt: skip
-
-
-def test_tool_percentiles_nearest_rank_when_ten_calls() -> None:
-    calls = [{"tool_name": "t", "duration_ms": float(v)} for v in range(10, 0, -1)]
-    assert tool_percentiles(calls) == [{"tool": "t", "calls": 10, "p50_ms": 5.0, "p95_ms": 10.0,
-                                        "p99_ms": 10.0, "mean_ms": 5.5}]
 
 
 def test_window_when_until_is_pinned() -> None:

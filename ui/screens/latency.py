@@ -10,13 +10,10 @@ import streamlit as st
 from ui import charts
 from ui.data import prefetch
 from ui.state import Window, set_param, window_picker
-from ui.stats import tool_percentiles
 from ui.tables import trace_link
 from ui.views import delta, empty_state, header, kpi, ms, must_get, section_get
 
 SPLITS = ["model", "agent"]
-SAMPLE = 500
-TOOL_SAMPLE = 1000
 
 
 def tiles(cur: dict[str, Any], prev: dict[str, Any], points: list[dict[str, Any]]) -> None:
@@ -53,12 +50,11 @@ def tools_and_histogram(w: Window) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Tool calls")
-        data = section_get("/api/audit/tool-calls", "Tool-call latency", limit=TOOL_SAMPLE,
-                           **w.params())  # fmt: skip
+        data = section_get("/api/metrics/tools", "Tool-call latency", **w.params())
         if data is not None:
-            st.caption(f"Latest {len(data['tool_calls'])} tool calls of the window.")
+            st.caption("Every tool call of the window; nearest-rank percentiles.")
             st.dataframe(
-                tool_percentiles(data["tool_calls"]),
+                data["tools"],
                 hide_index=True,
                 width="stretch",
                 column_config={
@@ -68,12 +64,8 @@ def tools_and_histogram(w: Window) -> None:
             )
     with right:
         st.subheader("Task duration")
-        recent = must_get("/api/traces", limit=SAMPLE, **w.params())["traces"]
-        charts.histogram(
-            [t["duration_ms"] for t in recent if t["duration_ms"] is not None],
-            f"Latest {len(recent)} tasks",
-            "ms",
-        )
+        data = must_get("/api/metrics/task_durations", **w.params())
+        charts.binned_histogram(data["buckets"], f"All {data['tasks']:,} tasks of the window")
 
 
 def slowest(w: Window) -> None:
@@ -114,8 +106,9 @@ prefetch(
         ("/api/metrics/summary", w.params()),
         ("/api/metrics/timeseries", {"bucket": w.bucket, **w.params()}),
         ("/api/metrics/timeseries", {"bucket": w.bucket, "by": split, **w.params()}),
-        ("/api/audit/tool-calls", {"limit": TOOL_SAMPLE, **w.params()}),
-        ("/api/traces", {"limit": SAMPLE, **w.params()}),
+        ("/api/metrics/tools", w.params()),
+        ("/api/metrics/task_durations", w.params()),
+        ("/api/metrics/streaming", w.params()),
         ("/api/traces", {"sort": "duration", "limit": 10, **w.params()}),
     ]
 )
