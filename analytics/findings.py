@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from collector.store import Store
+from collector.store.filters import scoped_where
 
 SEVERITIES = ("low", "medium", "high")
 
@@ -79,19 +80,11 @@ class FindingFilter:
 
 
 def list_findings(store: Store, project: str, f: FindingFilter) -> list[dict[str, Any]]:
-    where, params = ["project = ?"], [project]
-    for column, value in (("kind", f.kind), ("severity", f.severity), ("trace_id", f.trace_id)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if f.since is not None:
-        where.append("coalesce(observed_at, created_at) >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        where.append("coalesce(observed_at, created_at) < ?")
-        params.append(f.until)
+    equals = {"kind": f.kind, "severity": f.severity, "trace_id": f.trace_id}
+    when = "coalesce(observed_at, created_at)"
+    where, params = scoped_where(project, equals, when, f.since, f.until)
     sql = (
-        f"SELECT {_COLUMNS} FROM findings WHERE {' AND '.join(where)} "
+        f"SELECT {_COLUMNS} FROM findings WHERE {where} "
         "ORDER BY coalesce(observed_at, created_at) DESC, finding_id LIMIT ?"
     )
     return [_out(r) for r in store.query(sql, [*params, f.limit])]

@@ -2,10 +2,11 @@
 
     /work/venv/bin/python benchmarks/injection_eval.py [--set PATH] [--errors]
 
-Prints, per split (dev = written first and used for tuning, heldout = written afterwards and
-not tuned on, all), at thresholds 0.5 and 0.8: precision, recall, false-positive rate, recall
-per attack family and per source. Then texts/s of `score_text` on the set itself and on
-synthetic 2 KB and 20 KB tool results.
+Prints, for every split found in the set and then for `all`, at thresholds 0.5 and 0.8:
+precision, recall, false-positive rate, recall per attack family and per source. Splits: dev,
+dev2 and dev3 were tuned on (dev3 was the first held-out split); heldout2 was written after the
+last tuning and scored once; held-out splits print last. Then texts/s of `score_text` on the
+set itself and on synthetic 2 KB and 20 KB tool results.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = load(args.set)
     scores = [score_text(r["text"], source=r["source"]).score for r in rows]
-    for split in sorted({r["split"] for r in rows}):
+    for split in sorted({r["split"] for r in rows}, key=lambda n: (n.startswith("heldout"), n)):
         idx = [i for i, r in enumerate(rows) if r["split"] == split]
         report(split, [rows[i] for i in idx], [scores[i] for i in idx])
     report("all", rows, scores)

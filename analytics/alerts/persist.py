@@ -12,6 +12,7 @@ import duckdb
 from analytics.alerts.model import Rule
 from analytics.alerts.state import AlertState
 from collector.store import Store
+from collector.store.filters import scoped_where
 
 _STATE_COLS = (
     "rule_id, scope_key, project, state, started_at, fired_at, clear_since, event_id, value, "
@@ -105,19 +106,10 @@ class EventFilter:
 
 
 def list_events(store: Store, project: str, f: EventFilter) -> list[dict[str, Any]]:
-    where, params = ["project = ?"], [project]
-    for column, value in (("rule_id", f.rule_id), ("state", f.state), ("replayed", f.replayed)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if f.since is not None:
-        where.append("fired_at >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        where.append("fired_at < ?")
-        params.append(f.until)
+    equals = {"rule_id": f.rule_id, "state": f.state, "replayed": f.replayed}
+    where, params = scoped_where(project, equals, "fired_at", f.since, f.until)
     rows = store.query(
-        f"SELECT * FROM alert_events WHERE {' AND '.join(where)} "
+        f"SELECT * FROM alert_events WHERE {where} "
         "ORDER BY fired_at DESC, event_id LIMIT ?",
         [*params, f.limit],
     )

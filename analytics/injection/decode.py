@@ -30,8 +30,8 @@ _MIXED_SCRIPT = re.compile(r"\S*[A-Za-z]\S*[\u0370-\u03ff\u0400-\u04ff]\S*|"
 _CONFUSABLE = str.maketrans(
     "аеёікмнорсуухіјѕԁһӏԛԝтвАВЕКМНОРСТХІЈЅУαονικρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeeikmhopcyyxijsdhlqwtbABEKMHOPCTXIJSYaovikptuxABEZHIKMNOPTYX")
-_LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?=\S*[0134578@$|!+])[A-Za-z0-9@$|!+]{3,}(?!\S)")
-_LEET = str.maketrans("0134578@$|!+", "oieastbasiit")
+_LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?=\S*[013456789@$|!+])[A-Za-z0-9@$|!+]{3,}(?!\S)")
+_LEET = str.maketrans("013456789@$|!+", "oieasgtbgasiit")
 _SPACED = re.compile(r"\b(?:[A-Za-z][ .\-_*]){2,}[A-Za-z]\b")
 _SPACED_SEP = re.compile(r"[ .\-_*]")
 _B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -81,9 +81,10 @@ def normalized_views(text: str) -> list[tuple[str, str]]:
 
 def _unleet(match: re.Match[str]) -> str:
     token = match.group()
-    # Only tokens that are mostly letters: "1gn0r3" yes, "v1.2.30" or "4096" no.
+    # Only tokens with a real share of letters: "1gn0r3" and heavy "1n57ruc710n5" (5 letters of
+    # 12) yes; "4096" (no letter: never a token) or "x86" (one letter) no.
     letters = sum(c.isalpha() for c in token)
-    return token.translate(_LEET) if letters * 2 >= len(token) - 1 else token
+    return token.translate(_LEET) if letters >= 2 and letters * 3 >= len(token) else token
 
 
 def decoded_payloads(text: str) -> list[tuple[str, str]]:

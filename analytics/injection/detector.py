@@ -7,7 +7,8 @@ Scoring, in order:
 3. One weight per rule (its strongest hit). A rule that matched only after decoding gets
    `OBFUSCATION_BONUS` more: benign text has no reason to hide an instruction.
 4. Quoted or reported phrases inside a discussion of attacks or inside code ("a payload such as
-   'ignore previous instructions'") are multiplied by `META_DAMPING`.
+   'ignore previous instructions'"), and phrases inside a string literal passed to a function
+   (`is_safe('...')`), are multiplied by `META_DAMPING`.
 5. score = 1 - prod(1 - weight): independent weak signals add up, one strong one suffices.
 """
 
@@ -48,7 +49,11 @@ _REPORTED = re.compile(
     r"(?:\blike|such\s+as|e\.g\.|example[s:]?|phrases?|strings?|saying|says|said|\bto|"
     r"contain(?:s|ing)?|payloads?|as|words|text|prompts?|reads?|wrote|writes?)\W{0,3}$",
     re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}|\{[a-z_]+\}")  # a template being defined
+# A template being defined: {system}, {{ prompt }}, {{ m.role }}, {{ m['content'] | trim }}, {% %}
+_PLACEHOLDER = re.compile(r"\{\{-?\s*[\w.\[\]'\"]+\s*(?:\|[^{}]{0,40})?-?\}\}|\{%-?\s|\{[a-z_]+\}")
+# A quoted phrase passed as an argument in code: is_safe('...'), detect("...", ...)
+_CODE_ARG_LEFT = re.compile(r"[\w\]]\(\s*[rbfu]?([\"'`])[^\"'`\n]*$")
+_CODE_ARG_RIGHT = re.compile(r"[^\"'`\n]*[\"'`]\s*[),]")
 _SPACE = re.compile(r"\s+")
 _TAG_RULE = "encoded_payload:unicode_tags"
 _ZW_RULE = "encoded_payload:zero_width_interleaved"
@@ -109,7 +114,8 @@ def _match(text: str, lowered: str, source: str, view: str, meta: int) -> Iterab
         if m is None:
             continue
         weight = rule.weight(source)
-        if meta and _mentioned(text, m.start(), m.end(), meta):
+        if (meta and _mentioned(text, m.start(), m.end(), meta)) or _code_argument(
+                text, m.start(), m.end()):
             weight *= META_DAMPING
         yield Hit(_join(view, rule.reason), rule.family, weight, text, m.start(), m.end())
 
@@ -121,6 +127,13 @@ def _mentioned(text: str, start: int, end: int, meta: int) -> bool:
     if any(q in near for q in _QUOTES) or _PLACEHOLDER.search(text, start, end + 120):
         return True
     return meta >= 2 and _REPORTED.search(left) is not None
+
+
+def _code_argument(text: str, start: int, end: int) -> bool:
+    """The match sits in a string literal handed to a function (`is_safe('...')`): code that
+    tests or handles the phrase, not a command."""
+    return (_CODE_ARG_LEFT.search(text, max(0, start - 80), start) is not None
+            and _CODE_ARG_RIGHT.match(text, end, end + 80) is not None)
 
 
 def _join(prefix: str, name: str) -> str:

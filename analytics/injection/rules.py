@@ -74,6 +74,12 @@ def _combos(first: str, second: str) -> str:
     return "|".join(f"{a} {b}" for a in first.split("|") for b in second.split("|"))
 
 
+# After "the assistant will now": verbs that take over the model, not ones that describe a
+# product ("will now guide you through checkout").
+_WILL_DO = (r"ignore|disregard|forget|obey|comply|follow\s+(?:these|the\s+following|my|new)|"
+            r"reveal|disclose|output|print|repeat|leak|send|forward|email|share|upload|delete|"
+            r"transfer|execute|act|pretend|respond\s+only|reply\s+only|only|answer\s+without|"
+            r"refuse\s+nothing|recommend|append|include|treat|bypass|override")
 _AI = r"(?:ai|a\.i\.|assistant|llm|(?:large\s+)?language\s+model|chat\s?bot|bot|agent|" \
       r"gpt|chatgpt|claude|gemini|copilot|automated\s+(?:system|agent|tool|reader|process))"
 _NOT_A_PERSON = (r"(?!\s*(?:researcher|engineer|developer|enthusiast|company|startup|team|"
@@ -108,7 +114,14 @@ OVERRIDE = [
          r"revoked|no\s+longer\s+(?:valid|apply|applies|in\s+effect)|superseded|a\s+test)", 0.75),
     rule("instruction_override", "new_instructions", "new|real|actual|true|updated|only",
          r"\b(?:your|the)\s+(?:new|real|actual|true|updated|only)\s+(?:task|instructions?|goal|"
-         r"objective|mission|directive|job)\s+(?:is|are|now\s+is)\b", 0.4, 0.6),
+         r"objective|mission|directive|job|work)\s+(?:is|are|now\s+is|(?:starts|begins)\s+(?:now|here)|"
+         r"(?:is\s+)?(?:as\s+)?follows)\b", 0.4, 0.6),
+    rule("instruction_override", "prior_context_void", "everything|all|anything|whatever",
+         r"\b(?:everything|all|anything|whatever)\s+(?:(?:that\s+)?you\s+(?:were|have\s+been|'ve\s+"
+         r"been)\s+(?:told|given|taught)|(?:written\s+|said\s+)?(?:above|before\s+this|so\s+far))"
+         r"\b[^.\n]{0,30}?\b(?:was|were|is)\s+(?:just\s+|only\s+|merely\s+|all\s+)?(?:a\s+)?"
+         r"(?:warm-?up|test|joke|fake|void|irrelevant|obsolete|practice|decoy|distraction|"
+         r"placeholder|cancell?ed|revoked|no\s+longer\s+(?:valid|relevant|in\s+effect))\b", 0.75),
     rule("instruction_override", "new_instructions_header", "new|updated|revised|override|real",
          r"(?:^|\n)\W{0,4}(?:new|updated|revised|override|real)\s+(?:system\s+)?(?:instructions?|"
          r"directives?|orders|task)\W{0,4}(?::|\n|follow)", 0.35, 0.5),
@@ -153,8 +166,9 @@ OVERRIDE = [
          r"(?:just\s+)?(?:say|reply|output|print|write)\s+['\"“])", 0.3, 0.45),
     rule("instruction_override", "assistant_must",
          _combos("must|should|shall|will", "now|immediately|from now on|henceforth"),
-         rf"\b(?:the\s+)?(?:{_AI}|model)s?\s+(?:must|should|shall|will)\s+(?:now|immediately|"
-         r"from\s+now\s+on|henceforth)\b", 0.35, 0.5),
+         rf"\b(?:the\s+)?(?:{_AI}|model)s?\s+(?:(?:must|should|shall)\s+(?:now|immediately|"
+         r"from\s+now\s+on|henceforth)\b|will\s+(?:now|immediately|from\s+now\s+on|henceforth)"
+         rf"\s+(?:{_WILL_DO})\b)", 0.35, 0.5),
     rule("instruction_override", "follow_remote", "follow",
          r"\bfollow\s+(?:the\s+)?(?:instructions|steps|directions)\s+(?:there|on\s+that\s+page|"
          r"at\s+(?:that|this|the)\s+(?:url|link|address)|in\s+(?:that|the)\s+(?:file|page|link))",
@@ -163,10 +177,14 @@ OVERRIDE = [
 
 ROLE = [
     rule("role_hijack", "unrestricted_persona",
-         "you are|from now on|henceforth|act as|behave|pretend|role|you will|if you were|imagine",
+         "you are|from now on|henceforth|act as|behave|pretend|role|you will|if you were|imagine|"
+         "respond as|answer as|reply as|speak as|persona|personalit|characters",
          r"\b(?:you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+you|henceforth,?\s+you|"
          r"act\s+as|behave\s+(?:as|like)|pretend\s+(?:to\s+be|you\s+are|you're|youre)|role-?play\s+as|"
-         r"you\s+will\s+(?:now\s+)?(?:act|be)|if\s+you\s+were|imagine\s+you\s+are)\b.{0,120}?\b(?:dan|unrestricted|unfiltered|"
+         r"you\s+will\s+(?:now\s+)?(?:act|be)|if\s+you\s+were|imagine\s+you\s+are|"
+         r"(?:respond|answer|reply|speak)\s+as\s+(?:\w+\s+){0,2}(?:personas?|characters|personalit"
+         r"(?:y|ies)|ais|assistants|versions)|(?:two|dual|second|alter(?:nate)?|split)\s+(?:personas?|"
+         r"personalit(?:y|ies)|characters))\b.{0,120}?\b(?:dan|unrestricted|unfiltered|"
          r"uncensored|jailbroken|evil|rogue|amoral|unethical|unaligned|(?:no|without\s+(?:any\s+)?)"
          r"\s*(?:content\s+|ethical\s+|moral\s+|safety\s+)?(?:restrictions|rules|limits|"
          r"limitations|filters|guidelines|ethics|morals|censorship))\b", 0.8),
@@ -325,7 +343,7 @@ EXFIL = [
          r"\b(?:render|show|display|output|include)\s+(?:this|the\s+following|an?)\s+(?:image|"
          r"markdown|link)\b.{0,80}?\b(?:replace|substitut\w+|fill\s+in|append)", 0.6),
     rule("exfiltration", "send_secret", _SEND + "|report",
-         rf"\b(?:{_SEND}|report)\b.{{0,40}}?{_SECRET_OBJ}.{{0,60}}?\b(?:to|at|via)\s+(?:{_SINK}|\S+\.\w{{2,}}/)",
+         rf"\b(?:{_SEND}|report)\b.{{0,40}}?{_SECRET_OBJ}.{{0,60}}?\b(?:to|at|via|with)\s+(?:{_SINK}|\S+\.\w{{2,}}/)",
          0.75),
     rule("exfiltration", "secret_then_send", _SEND,
          rf"{_SECRET_OBJ}.{{0,60}}?\b(?:{_SEND})\s+(?:them|it|this|these|those)\s+(?:to|at)\s+{_SINK}",
@@ -364,19 +382,23 @@ COERCION = [
          r"[a-z][\w.-]*[`'\"]?\s+(?:tool|function|action|plugin)\b", 0.15, 0.4),
     rule("tool_coercion", "dangerous_tool", "call|invoke|use|run|execute|trigger",
          r"\b(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+|your\s+)?[`'\"]?"
-         rf"(?:{_DANGER_TOOLS})[`'\"]?\b", 0.2, 0.5),
+         rf"(?:{_DANGER_TOOLS})(?!\.\w)[`'\"]?\b", 0.2, 0.5),
     rule("tool_coercion", "destructive_shell", "rm -|mkfs|:()|dd if",
-         r"\brm -(?:rf|fr|r\s+-f|f\s+-r)\s+(?:--no-preserve-root\s+)?(?:/(?:\s|$|\*|['\"`])|~|"
-         r"\$HOME|\*|/home|/etc|/var|\.(?:\s|$))|\bmkfs\.|:\(\)\s*\{\s*:\|:&\s*\}\s*;|"
+         r"\brm -(?:rf|fr|r\s+-f|f\s+-r)\s+(?:--no-preserve-root\s+)?"
+         r"(?:(?:/|~/?|\$HOME/?|\$\{HOME\}/?|/home/?|/etc/?|/var/?|/usr/?|/boot/?|\./?)\*?|\*)"
+         r"(?=[\s'\"`;&|)]|$)|\bmkfs\.|:\(\)\s*\{\s*:\|:&\s*\}\s*;|"
          r"\bdd\s+if=/dev/(?:zero|random)\s+of=/dev/sd", 0.55),
-    rule("tool_coercion", "secrecy", "without|don't|never|avoid|not",
-         r"\b(?:without|don't|do\s+not|never|avoid|(?:and|but)\s+not)\s+(?:asking|ask(?:ing)?\s+for|"
+    rule("tool_coercion", "secrecy", "without|don't|never|avoid|not|no need",
+         r"\b(?:without|don't|do\s+not|never|avoid|(?:there's\s+|there\s+is\s+)?no\s+need\s+to|"
+         r"(?:and|but)\s+not)\s+(?:asking|ask(?:ing)?\s+for|"
          r"telling|tell|informing|inform|notifying|notify|alerting|alert|mentioning|mention|"
          r"confirming\s+with|checking\s+with|letting)\s+(?:the\s+|any\s+)?(?:user|human|them|"
          r"operator|anyone|owner|customer)\b", 0.3, 0.55),
     rule("tool_coercion", "skip_review", "without",
-         r"\bwithout\s+(?:waiting\s+for|asking\s+for|requesting|any)?\s*(?:a\s+)?(?:review|approval|"
-         r"confirmation|permission)\b", 0.2, 0.35),
+         r"(?:^|[.!?;\n])\s*(?!\s|(?:please\s+)?(?:do\s+not|don't|never|must\s+not|should\s+not|"
+         r"shouldn't|cannot|can't|nobody|no\s+one)\b)[^.!?;\n]{0,120}?\bwithout\s+(?:waiting\s+for|"
+         r"asking\s+for|requesting|any)?\s*(?:a\s+)?(?:review|approval|confirmation|permission)\b",
+         0.2, 0.35),
     rule("tool_coercion", "dont_mention", "mention",
          r"\b(?:don't|do\s+not|never)\s+mention\s+(?:this|it|that|the\s+\w+)\b", 0.3, 0.45),
     rule("tool_coercion", "hide_from_user", "mention|reveal|disclose|show|report|tell",
