@@ -17,6 +17,7 @@ def ui_command(port: int) -> list[str]:
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",  # no "Deploy" button in a monitoring console
     ]  # fmt: skip
 
 
