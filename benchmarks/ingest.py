@@ -22,13 +22,13 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.otlp_payloads import batch
 from collector import otlp
 from collector.audit.chain import install as install_audit
 from collector.normalize import to_row
 from collector.process import start_collector
 from collector.store import DuckDBStore, IngestBatch
 from collector.store.arrow_rows import rows_to_table
+from sample_data.bulk import BatchFactory
 
 BATCH = 512
 CORES = 2
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--senders", type=int, default=4)
     args = parser.parse_args()
-    payloads = [batch(BATCH, seed=i) for i in range(16)]
+    payloads = [BatchFactory(seed=i, content_on_every_span=True).batch(BATCH) for i in range(16)]
     print(f"payload: {BATCH} spans, {len(payloads[0]) / 1024:.0f} KiB protobuf per batch")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
