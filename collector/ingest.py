@@ -8,6 +8,7 @@ before anything reaches the writer, so raw content never touches disk.
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -144,6 +145,15 @@ class IngestPipeline:
         batch = IngestBatch(project, key_id, rows_to_table(rows, datetime.now(UTC)))
         return Prepared(batch, len(rows), decoded.rejected, message)
 
-    def submit(self, prepared: Prepared):  # -> Future[int]
+    def submit(self, prepared: Prepared) -> Future[int]:
+        """Hand the batch to the store; the store's batch preparers (audit hashing) run here, on
+        the calling thread, so call it from a worker thread, not the event loop."""
         assert prepared.batch is not None
         return self._store.ingest(prepared.batch)
+
+    def accept(
+        self, body: bytes, kind: str, encoding: str | None, project: str, key_id: str | None
+    ) -> tuple[Prepared, Future[int] | None]:
+        """`prepare` then `submit`, both on the worker thread; the future resolves at COMMIT."""
+        prepared = self.prepare(body, kind, encoding, project, key_id)
+        return prepared, self.submit(prepared) if prepared.batch is not None else None

@@ -54,16 +54,16 @@ async def receive_traces(request: Request, runtime: RuntimeDep) -> Response:
         key = authorize(request, Role.INGEST)
         kind = media_type(request.headers.get("content-type"))
         body = await _read_capped(request, runtime.settings.max_body_bytes)
-        prepared = await run_in_threadpool(
-            runtime.ingest.prepare,
+        prepared, committed = await run_in_threadpool(
+            runtime.ingest.accept,
             body,
             kind,
             request.headers.get("content-encoding"),
             key.project,
             key.key_id,
         )
-        if prepared.batch is not None:
-            await asyncio.wrap_future(runtime.ingest.submit(prepared))
+        if committed is not None:
+            await asyncio.wrap_future(committed)
             metrics.spans_received.labels(key.project).inc(prepared.accepted)
     except TracevaultError as exc:
         metrics.spans_rejected.labels(type(exc).__name__).inc()

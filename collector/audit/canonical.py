@@ -94,6 +94,9 @@ def rows_sha256(ordered_row_hashes: Iterable[str]) -> str:
     return hashlib.sha256(",".join(ordered_row_hashes).encode()).hexdigest()
 
 
+EMPTY_ROWS_SHA256 = rows_sha256([])
+
+
 def record_sha256(record: dict[str, Any]) -> str:
     """`record` has the chain columns, with the batch time as integer `received_at_us`."""
     values = [

@@ -2,29 +2,32 @@
 
 The hook runs on the store's writer thread inside each ingest transaction, so a batch and its
 chain record commit together or not at all. Per batch it indexes the batch's rows in
-`audit_spans` (payload digest + row digest, hashed in DuckDB) and appends one `audit_chain`
-record to the batch's project chain.
+`audit_spans` (payload digest + row digest) and appends one `audit_chain` record to the batch's
+project chain. The digests were usually computed before the writer (`digest.prepare_batch`);
+a batch not stored whole (duplicates) or not prepared is hashed here from its stored rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from collector.audit import digest as prepared_digest
 from collector.audit.canonical import (
     ALG,
+    EMPTY_ROWS_SHA256,
     ZERO_HASH,
     payload_sql,
     record_sha256,
     row_sql,
-    rows_sha256,
 )
 from collector.store.base import CommittedBatch, Store
 
-EMPTY_ROWS_SHA256 = rows_sha256([])
+__all__ = ["EMPTY_ROWS_SHA256", "chain_batches", "install", "m002_audit"]
 
 _TABLES = (
     """CREATE TABLE audit_chain (
@@ -79,6 +82,11 @@ SELECT r.span_key, r.batch_id, r.project, r.trace_id, r.span_id, r.payload,
        {row_sql("r", "r.payload")}
 FROM (SELECT s.*, {payload_sql("s")} AS payload FROM spans s WHERE {_IN_BATCHES}) r"""
 
+_PREPARED_SQL = """INSERT INTO audit_spans
+SELECT (key_hi::UHUGEINT << 64) | key_lo::UHUGEINT, batch_id, project, trace_id, span_id,
+       payload_sha256, row_sha256
+FROM audit_prepared_rows"""
+
 _DIGEST_SQL = f"""SELECT batch_id, count(*)::BIGINT,
        sha256(string_agg(row_sha256, ',' ORDER BY trace_id, span_id))
 FROM audit_spans WHERE {_IN_BATCHES} GROUP BY batch_id"""
@@ -113,18 +121,56 @@ def m002_audit(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def install(store: Store) -> None:
-    """Chain every batch the store commits from now on."""
+    """Chain every batch the store commits from now on, hashing on the submitting threads."""
+    store.add_batch_preparer(prepared_digest.prepare_batch)
     store.add_commit_hook(chain_batches)
+
+
+def _window(ids: list[int]) -> list[Any]:
+    ids = sorted(ids)
+    return [ids[0], ids[-1], ids]
+
+
+def _digest_stored(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Index and digest batches from their stored rows (the fallback, all SQL)."""
+    if not ids:
+        return {}
+    con.execute(_INDEX_SQL, _window(ids))
+    return {b: (n, d) for b, n, d in con.execute(_DIGEST_SQL, _window(ids)).fetchall()}
+
+
+def _store_prepared(
+    con: duckdb.DuckDBPyConnection, batches: list[CommittedBatch]
+) -> dict[int, tuple[int, str]]:
+    """Index batches whose digests were prepared before the writer: one Arrow insert."""
+    if not batches:
+        return {}
+    parts = []
+    for batch in batches:
+        rows = batch.derived[prepared_digest.KEY].rows
+        ids = pa.array([batch.batch_id] * rows.num_rows, pa.int64())
+        parts.append(rows.append_column("batch_id", ids))
+    con.register("audit_prepared_rows", pa.concat_tables(parts))
+    try:
+        con.execute(_PREPARED_SQL)
+    finally:  # an aborted transaction refuses even unregister(); the writer rolls back
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("audit_prepared_rows")
+    return {b.batch_id: (b.span_count, b.derived[prepared_digest.KEY].rows_sha256) for b in batches}
+
+
+def _is_prepared(batch: CommittedBatch) -> bool:
+    # Prepared digests cover the batch's rows; they are the stored rows only if all went in.
+    return prepared_digest.KEY in batch.derived and batch.inserted == batch.span_count
 
 
 def chain_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[CommittedBatch]) -> None:
     """Commit hook: index the batches' rows and append one chain record per batch."""
     if not batches:
         return
-    ids = sorted(b.batch_id for b in batches)
-    window = [ids[0], ids[-1], ids]
-    con.execute(_INDEX_SQL, window)
-    digests = {b: (n, d) for b, n, d in con.execute(_DIGEST_SQL, window).fetchall()}
+    window = _window([b.batch_id for b in batches])
+    digests = _store_prepared(con, [b for b in batches if _is_prepared(b)])
+    digests |= _digest_stored(con, [b.batch_id for b in batches if not _is_prepared(b)])
     received = dict(
         con.execute(
             f"SELECT batch_id, epoch_us(received_at) FROM ingest_batches WHERE {_IN_BATCHES}",

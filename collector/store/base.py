@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import duckdb
@@ -22,6 +22,9 @@ class IngestBatch:
     project: str
     key_id: str | None
     table: pa.Table
+    # What batch preparers derived from `table` on the submitting thread (e.g. audit digests),
+    # so the writer's transaction only stores it.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(slots=True)
@@ -33,14 +36,19 @@ class CommittedBatch:
     key_id: str | None
     span_count: int
     inserted: int
+    derived: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 CommitHook = Callable[[duckdb.DuckDBPyConnection, list[CommittedBatch]], None]
+# Runs on the thread that calls `ingest`, before the batch is queued: CPU work that depends only
+# on the batch belongs here, where request threads run it in parallel, not on the one writer.
+BatchPreparer = Callable[[IngestBatch], None]
 
 
 class Store(Protocol):
     def ingest(self, batch: IngestBatch) -> Future[int]:
-        """Queue a batch; the future resolves to rows inserted once committed.
+        """Run the batch preparers on the calling thread, then queue the batch; the future
+        resolves to rows inserted once committed.
 
         Raises BackpressureError at once when the ingest queue is full.
         """
@@ -61,5 +69,7 @@ class Store(Protocol):
     def queue_depth(self) -> int: ...
 
     def add_commit_hook(self, hook: CommitHook) -> None: ...
+
+    def add_batch_preparer(self, preparer: BatchPreparer) -> None: ...
 
     def close(self) -> None: ...

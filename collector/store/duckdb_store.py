@@ -24,6 +24,7 @@ import pyarrow as pa
 from collector.errors import BackpressureError, StoreClosedError
 from collector.schema import FIELD_NAMES
 from collector.store.base import (
+    BatchPreparer,
     CommitHook,
     CommittedBatch,
     IngestBatch,
@@ -84,6 +85,7 @@ class DuckDBStore:
         self._group_commit = group_commit
         self._retry_after_s = retry_after_s
         self._hooks: list[CommitHook] = []
+        self._preparers: list[BatchPreparer] = []
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._closed = False
@@ -97,6 +99,12 @@ class DuckDBStore:
         self._check_open()
         if not self._ingest_slots.acquire(blocking=False):
             raise BackpressureError("ingest queue full", self._retry_after_s)
+        try:
+            for prepare in self._preparers:
+                prepare(batch)
+        except BaseException:
+            self._ingest_slots.release()
+            raise
         with self._lock:
             self._pending += 1
         fut: Future[int] = Future()
@@ -132,6 +140,9 @@ class DuckDBStore:
 
     def add_commit_hook(self, hook: CommitHook) -> None:
         self._hooks.append(hook)
+
+    def add_batch_preparer(self, preparer: BatchPreparer) -> None:
+        self._preparers.append(preparer)
 
     def close(self) -> None:
         with self._lock:
@@ -225,7 +236,9 @@ class DuckDBStore:
         try:
             inserted = self._insert_rows(batches, ids, optimistic)
             committed = [
-                CommittedBatch(batch_id, b.project, b.key_id, b.table.num_rows, inserted[batch_id])
+                CommittedBatch(
+                    batch_id, b.project, b.key_id, b.table.num_rows, inserted[batch_id], b.derived
+                )
                 for b, batch_id in zip(batches, ids, strict=True)
             ]
             self._insert_batches(committed)
