@@ -7,6 +7,7 @@ first because the cost-anomaly job reads them. Another feature adds its job with
 from __future__ import annotations
 
 from analytics import anomalies, injection_job, loops, rollups, sessions, tool_validity
+from analytics.alerts import retention as alert_retention
 from analytics.alerts import service as alerts_service
 from analytics.scheduler import JobSpec
 from collector.audit import job as audit_job
@@ -21,5 +22,6 @@ def default_jobs() -> list[JobSpec]:
         tool_validity.JOB,
         injection_job.JOB,
         audit_job.JOB,
-        alerts_service.JOB,  # last: reads findings
+        alerts_service.JOB,  # after the detectors: reads findings
+        alert_retention.JOB,
     ]

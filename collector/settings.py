@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     alerts_delivery_timeout_s: float = Field(10.0, gt=0, description="Per webhook request")
     alerts_delivery_max_attempts: int = Field(8, ge=1, description="Then a delivery has failed")
     alerts_delivery_backoff_s: float = Field(1.0, gt=0, description="First retry delay, doubling")
+    # alert history retention: events, finished notifications and the delivery log
+    alert_history_days: int = Field(
+        90, ge=0, description="Drop alert history and finished deliveries older; 0 = keep"
+    )
     # audit trail (issue 10): retention of span content; per-project overrides live in the store
     audit_retention_days: int = Field(30, ge=0, description="Drop span content older; 0 = keep")
 

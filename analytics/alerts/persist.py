@@ -109,8 +109,7 @@ def list_events(store: Store, project: str, f: EventFilter) -> list[dict[str, An
     equals = {"rule_id": f.rule_id, "state": f.state, "replayed": f.replayed}
     where, params = scoped_where(project, equals, "fired_at", f.since, f.until)
     rows = store.query(
-        f"SELECT * FROM alert_events WHERE {where} "
-        "ORDER BY fired_at DESC, event_id LIMIT ?",
+        f"SELECT * FROM alert_events WHERE {where} ORDER BY fired_at DESC, event_id LIMIT ?",
         [*params, f.limit],
     )
     for row in rows:

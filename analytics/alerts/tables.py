@@ -9,6 +9,9 @@
 
 Migration 6 adds `alert_events.replayed`: the event was found by replaying past traffic
 (`analytics.alerts.replay`) and nothing was sent for it.
+
+Events, finished notifications and the delivery log are kept `alert_history_days`
+(`analytics.alerts.retention`); rules and their state are never aged out.
 """
 
 from __future__ import annotations

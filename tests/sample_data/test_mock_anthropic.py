@@ -201,3 +201,20 @@ def test_server_streams_sse_when_stream_true() -> None:
         with client.messages.stream(model="m", max_tokens=5, messages=USER) as stream:
             text = stream.get_final_text()
     assert text == "streamed over tcp"
+
+
+def test_mock_public_names_stay_importable_from_both_paths() -> None:
+    import sample_data.mock as package
+    from sample_data.mock import anthropic_api
+
+    assert package.__all__ == ["ApiError", "Disconnect", "MockAnthropic", "MockUsage",
+                               "RecordedRequest", "Reply", "TokenCount", "text_block",
+                               "thinking_block", "tool_use_block"]  # fmt: skip
+    # the module the mock grew up in still offers every name other code imports from it
+    assert anthropic_api.__all__ == ["DEFAULT_MODEL", "ERROR_TYPES", "ApiError", "Disconnect",
+                                     "MockAnthropic", "MockResponse", "MockUsage", "Outcome",
+                                     "RecordedRequest", "Reply", "TokenCount", "text_block",
+                                     "thinking_block", "tool_use_block"]  # fmt: skip
+    assert {n: getattr(package, n) for n in package.__all__} == {
+        n: getattr(anthropic_api, n) for n in package.__all__
+    }

@@ -10,28 +10,9 @@ import httpx
 import pytest
 
 from analytics.notify.signing import verify
-from tests.alerts.e2e import DEFAULT_HOOK, running_collector
+from tests.alerts.e2e import DEFAULT_HOOK
 from tests.alerts.slack_server import SlackServer
 from tests.conftest import Collector
-
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackServer]:
-    server = SlackServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, slack: SlackServer) -> Iterator[Collector]:
-    db = tmp_path_factory.mktemp("alerts-api") / "store.duckdb"
-    with running_collector(db, slack) as collector:
-        yield collector
-
-
-@pytest.fixture
-def project() -> str:
-    return "rules-" + secrets.token_hex(4)
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from analytics.notify.signing import verify
 from sample_data.mock import ApiError
@@ -26,25 +24,6 @@ from tests.alerts.slack_server import SlackServer
 from tests.conftest import Collector
 
 SUCCESS_RULE = "Success rate below 90%"
-
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackServer]:
-    server = SlackServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, slack: SlackServer) -> Iterator[Collector]:
-    db = tmp_path_factory.mktemp("alerts-e2e") / "store.duckdb"
-    with running_collector(db, slack) as collector:
-        yield collector
-
-
-@pytest.fixture
-def project() -> str:
-    return "alerts-" + secrets.token_hex(4)
 
 
 def _rule(served: Collector, project: str, channel: dict) -> str:

@@ -5,16 +5,13 @@ a test asks for them (POST /api/jobs/run), so every step time is known exactly."
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.alerts.e2e import DEFAULT_HOOK, messages_for, running_collector, settle, wait_until
+from tests.alerts.e2e import DEFAULT_HOOK, messages_for, settle, wait_until
 from tests.alerts.slack_server import SlackServer
 from tests.collector.otlp_json import request, span
 from tests.conftest import Collector
@@ -29,22 +26,8 @@ SERVER_ERROR = {"error.type": "api_error", "http.response.status_code": 500}
 
 
 @pytest.fixture(scope="module")
-def slack() -> Iterator[SlackServer]:
-    server = SlackServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, slack: SlackServer) -> Iterator[Collector]:
-    db: Path = tmp_path_factory.mktemp("replay") / "store.duckdb"
-    with running_collector(db, slack, TRACEVAULT_SCHEDULER_ENABLED="false") as collector:
-        yield collector
-
-
-@pytest.fixture
-def project() -> str:
-    return "replay-" + secrets.token_hex(4)
+def serve_env() -> dict[str, str]:
+    return {"TRACEVAULT_SCHEDULER_ENABLED": "false"}
 
 
 class Timeline:
