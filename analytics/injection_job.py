@@ -10,8 +10,9 @@ Texts scanned (all from the already-redacted `content` column):
 Agents resend the whole conversation on every call, so the same text comes back again and
 again: scores are cached by text digest, and a finding is keyed by (trace, text), so one
 injected document gives one finding per trace, on the first span it was seen in.
-Extra scorers (a classifier...) plug in through TRACEVAULT_INJECTION_SCORERS, read by
-`score_text`; this job does not change.
+`score_text` joins the rules with the shipped learned model (TRACEVAULT_INJECTION_MODEL=off
+turns it off); extra scorers plug in through TRACEVAULT_INJECTION_SCORERS. This job does not
+change either way.
 """
 
 from __future__ import annotations

@@ -19,17 +19,21 @@ import unicodedata
 import urllib.parse
 
 _ZERO_WIDTH = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064"))
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064")
+)
 _ZW_INTERLEAVED = re.compile(r"[A-Za-z][\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]+[A-Za-z]")
 _TAG_RUN = re.compile(r"[\U000E0000-\U000E007F]+")
-_FLAG_BASE = "\U0001F3F4"  # subdivision flags (England, Scotland) are the one benign use of tags
-_MIXED_SCRIPT = re.compile(r"\S*[A-Za-z]\S*[\u0370-\u03ff\u0400-\u04ff]\S*|"
-                           r"\S*[\u0370-\u03ff\u0400-\u04ff]\S*[A-Za-z]\S*")
+_FLAG_BASE = "\U0001f3f4"  # subdivision flags (England, Scotland) are the one benign use of tags
+_MIXED_SCRIPT = re.compile(
+    r"\S*[A-Za-z]\S*[\u0370-\u03ff\u0400-\u04ff]\S*|"
+    r"\S*[\u0370-\u03ff\u0400-\u04ff]\S*[A-Za-z]\S*"
+)
 # Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's confusables.txt).
 # Applied only inside words that mix scripts, so Russian or Greek text is left alone.
 _CONFUSABLE = str.maketrans(
     "аеёікмнорсуухіјѕԁһӏԛԝтвАВЕКМНОРСТХІЈЅУαονικρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeeikmhopcyyxijsdhlqwtbABEKMHOPCTXIJSYaovikptuxABEZHIKMNOPTYX")
+    "aeeikmhopcyyxijsdhlqwtbABEKMHOPCTXIJSYaovikptuxABEZHIKMNOPTYX",
+)
 _LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*[A-Za-z])(?=\S*[013456789@$|!+])[A-Za-z0-9@$|!+]{3,}(?!\S)")
 _LEET = str.maketrans("013456789@$|!+", "oieasgtbgasiit")
 _SPACED = re.compile(r"\b(?:[A-Za-z][ .\-_*]){2,}[A-Za-z]\b")
@@ -37,7 +41,8 @@ _SPACED_SEP = re.compile(r"[ .\-_*]")
 _B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 _HEX_TOKENS = re.compile(
     r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){10,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){6,}|"
-    r"(?<![0-9A-Za-z])(?:0x)?[0-9A-Fa-f]{2}(?:[ ,:]+(?:0x)?[0-9A-Fa-f]{2}){9,}")
+    r"(?<![0-9A-Za-z])(?:0x)?[0-9A-Fa-f]{2}(?:[ ,:]+(?:0x)?[0-9A-Fa-f]{2}){9,}"
+)
 _HEX_DIGITS = re.compile(r"(?:\\x|0x)|[^0-9A-Fa-f]")
 _ESCAPES = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w{2,8};")
 _JSON_ESCAPE = re.compile(r'\\(?:([nrt"/\\])|u([0-9a-fA-F]{4}))')
@@ -58,8 +63,11 @@ def normalize(text: str) -> str:
 def _unescape_json(text: str) -> str:
     out = _JSON_ESCAPE.sub(lambda m: _JSON_SIMPLE.get(m.group(1)) or chr(int(m.group(2), 16)), text)
     # \ud83d\ude00 pairs come out as lone surrogates: join them, drop any that stay unpaired.
-    return out.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(
-        out) else out
+    return (
+        out.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if _SURROGATE.search(out)
+        else out
+    )
 
 
 def normalized_views(text: str) -> list[tuple[str, str]]:
@@ -134,8 +142,11 @@ def _b64(token: str) -> str | None:
     raw = token.rstrip("=")
     raw += "=" * (-len(raw) % 4)
     try:
-        data = (base64.urlsafe_b64decode(raw) if ("-" in raw or "_" in raw)
-                else base64.b64decode(raw, validate=True))
+        data = (
+            base64.urlsafe_b64decode(raw)
+            if ("-" in raw or "_" in raw)
+            else base64.b64decode(raw, validate=True)
+        )
         return data.decode("utf-8")
     except (binascii.Error, ValueError):
         return None

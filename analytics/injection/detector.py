@@ -38,22 +38,82 @@ SAME_FAMILY_FACTOR = 0.25
 _EXCERPT_SIDE = 60
 
 # Words that mark a text as talking about attacks (or as code) rather than making one.
-_META_WORDS = ("prompt injection", "prompt-injection", "jailbreak", "attack", "adversarial",
-               "red team", "red-team", "redteam", "owasp", "llm01", "mitigat", "defens", "defenc",
-               "detect", "classifier", "vulnerab", "researcher", "paper", "exploit", "malicious",
-               "guardrail", "sanitiz", "benchmark", "dataset", "threat model", "filter", "payload",
-               "unit test", "def ", "import ", "return ", "==", "re.compile", "const ", "=>",
-               "regex", "pattern", "template")
+_META_WORDS = (
+    "prompt injection",
+    "prompt-injection",
+    "jailbreak",
+    "attack",
+    "adversarial",
+    "red team",
+    "red-team",
+    "redteam",
+    "owasp",
+    "llm01",
+    "mitigat",
+    "defens",
+    "defenc",
+    "detect",
+    "classifier",
+    "vulnerab",
+    "researcher",
+    "paper",
+    "exploit",
+    "malicious",
+    "guardrail",
+    "sanitiz",
+    "benchmark",
+    "dataset",
+    "threat model",
+    "filter",
+    "payload",
+    "unit test",
+    "def ",
+    "import ",
+    "return ",
+    "==",
+    "re.compile",
+    "const ",
+    "=>",
+    "regex",
+    "pattern",
+    "template",
+    "untrusted",
+    "incident",
+    "phishing",
+    "threat",
+    "flagged",
+)
 _QUOTES = "\"'`“”‘’«»「」"
 _REPORTED = re.compile(
     r"(?:\blike|such\s+as|e\.g\.|example[s:]?|phrases?|strings?|saying|says|said|\bto|"
     r"contain(?:s|ing)?|payloads?|as|words|text|prompts?|reads?|wrote|writes?)\W{0,3}$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
+# "tries to override the system prompt", "asks the model to reveal ...": an attack described.
+_TRYING = re.compile(
+    r"\b(?:tr(?:y|ies|ied|ying)|attempt(?:s|ed|ing)?|asks?\s+(?:\w+\s+){0,3}?|"
+    r"trick(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?into|get(?:s|ting)?\s+(?:\w+\s+){0,3}?)"
+    r"(?:to\s+)?$",
+    re.IGNORECASE,
+)
 # A template being defined: {system}, {{ prompt }}, {{ m.role }}, {{ m['content'] | trim }}, {% %}
 _PLACEHOLDER = re.compile(r"\{\{-?\s*[\w.\[\]'\"]+\s*(?:\|[^{}]{0,40})?-?\}\}|\{%-?\s|\{[a-z_]+\}")
 # A quoted phrase passed as an argument in code: is_safe('...'), detect("...", ...)
 _CODE_ARG_LEFT = re.compile(r"[\w\]]\(\s*[rbfu]?([\"'`])[^\"'`\n]*$")
 _CODE_ARG_RIGHT = re.compile(r"[^\"'`\n]*[\"'`]\s*[),]")
+# Texts that document a chat template (a tokenizer config, a Jinja template, a prompt-format
+# question): special tokens there are the subject, not a spoofed turn.
+_TEMPLATE_DOC = re.compile(
+    r"chat_template|(?:bos|eos|pad|unk)_token|special[_ ]tokens?|tokenizer|"
+    r"prompt\s+(?:format|template|layout)|\{%|\{\{|\bformat\b|\blayout\b|"
+    r"delimiter|\{[a-z_]+\}"
+)
+# A double-quoted phrase, opened after a space (not a JSON value: `"body": "...`).
+# Single quotes only when they open before a word and close after one, so "don't" is no quote.
+_QUOTE_PAIRS = (
+    (re.compile(r'(?:^|[\s(])["“«]'), re.compile(r'["”»]')),
+    (re.compile(r"(?:^|[\s(:])['‘](?=\w)"), re.compile(r"(?<=[\w.!?])['’](?=[\s.,;:!?)]|$)")),
+)
 _SPACE = re.compile(r"\s+")
 _TAG_RULE = "encoded_payload:unicode_tags"
 _ZW_RULE = "encoded_payload:zero_width_interleaved"
@@ -83,16 +143,19 @@ def _combine(best: list[Hit]) -> float:
 def _cap(text: str) -> str:
     if len(text) <= MAX_CHARS:
         return text
-    return text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD):]
+    return text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD) :]
 
 
 def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
     hits: list[Hit] = []
     lowered = " ".join(text.lower().split())
     meta = sum(word in lowered for word in _META_WORDS)
+    template_doc = _TEMPLATE_DOC.search(lowered) is not None
     for view, view_text in normalized_views(text):
         view_lowered = lowered if not view else " ".join(view_text.lower().split())
-        hits += _match(view_text, view_lowered, source, _join(prefix, view), 0 if view else meta)
+        hits += _match(
+            view_text, view_lowered, source, _join(prefix, view), 0 if view else meta, template_doc
+        )
     if has_interleaved_zero_width(text):
         hits.append(Hit(_join(prefix, _ZW_RULE), "encoded_payload", 0.3, text, 0, 0))
     if depth > 0:
@@ -105,7 +168,9 @@ def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
     return hits
 
 
-def _match(text: str, lowered: str, source: str, view: str, meta: int) -> Iterable[Hit]:
+def _match(
+    text: str, lowered: str, source: str, view: str, meta: int, template_doc: bool = False
+) -> Iterable[Hit]:
     present = {t for t in _TRIGGERS if t in lowered}
     for rule in RULES:
         if present.isdisjoint(rule.triggers):
@@ -114,26 +179,53 @@ def _match(text: str, lowered: str, source: str, view: str, meta: int) -> Iterab
         if m is None:
             continue
         weight = rule.weight(source)
-        if (meta and _mentioned(text, m.start(), m.end(), meta)) or _code_argument(
-                text, m.start(), m.end()):
+        if (
+            (meta and _mentioned(text, m.start(), m.end(), meta))
+            or _code_argument(text, m.start(), m.end())
+            or (template_doc and rule.family == "template_spoofing")
+        ):
             weight *= META_DAMPING
         yield Hit(_join(view, rule.reason), rule.family, weight, text, m.start(), m.end())
 
 
 def _mentioned(text: str, start: int, end: int, meta: int) -> bool:
     """A phrase quoted in a text about attacks or code, or reported ("tells it to ...")."""
-    left = text[max(0, start - 60):start]
-    near = text[max(0, start - 3):start] + text[end:end + 3]
+    left = text[max(0, start - 60) : start]
+    near = text[max(0, start - 3) : start] + text[end : end + 3]
     if any(q in near for q in _QUOTES) or _PLACEHOLDER.search(text, start, end + 120):
         return True
+    if _inside_quotes(text, start, end):
+        return True
+    if _TRYING.search(left):
+        return True
     return meta >= 2 and _REPORTED.search(left) is not None
+
+
+def _inside_quotes(text: str, start: int, end: int) -> bool:
+    """The match sits inside a quoted phrase on its line ('the phrase "... ignore ..."')."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 250)
+    line_end = text.find("\n", end)
+    stop = min(end + 250, line_end if line_end >= 0 else len(text))
+    for opening, closing in _QUOTE_PAIRS:
+        opened = None
+        for m in opening.finditer(text, line_start, start):
+            opened = m
+        if (
+            opened is not None
+            and closing.search(text, opened.end(), start) is None
+            and closing.search(text, end, stop) is not None
+        ):
+            return True
+    return False
 
 
 def _code_argument(text: str, start: int, end: int) -> bool:
     """The match sits in a string literal handed to a function (`is_safe('...')`): code that
     tests or handles the phrase, not a command."""
-    return (_CODE_ARG_LEFT.search(text, max(0, start - 80), start) is not None
-            and _CODE_ARG_RIGHT.match(text, end, end + 80) is not None)
+    return (
+        _CODE_ARG_LEFT.search(text, max(0, start - 80), start) is not None
+        and _CODE_ARG_RIGHT.match(text, end, end + 80) is not None
+    )
 
 
 def _join(prefix: str, name: str) -> str:

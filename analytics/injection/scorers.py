@@ -63,8 +63,9 @@ def _load_one(item: str) -> Scorer:
     return Scorer(item, fn)
 
 
-def combine(base: InjectionResult, text: str, source: str,
-            scorers: Sequence[Scorer]) -> InjectionResult:
+def combine(
+    base: InjectionResult, text: str, source: str, scorers: Sequence[Scorer]
+) -> InjectionResult:
     score, reasons, excerpt = base.score, list(base.reasons), base.excerpt
     for scorer in scorers:
         extra = _run(scorer, text, source)

@@ -1,0 +1,65 @@
+"""The rule type shared by the English and the other-language tables.
+
+Each rule is a precompiled regex with a weight per source: "user" text is typed by the person
+the agent serves, while "tool_result"/"fetched" text comes from a third party (the indirect
+path). Instructions aimed at the model are normal from a user and almost never legitimate inside
+a tool result, so several rules weigh more on the indirect path. Weights combine in
+`detector.py`; a single rule of weight >= 0.5 is enough for a finding at the 0.5 threshold.
+
+`triggers` are lowercase substrings of which at least one must occur for the rule to be able
+to match at all. Checking them with `in` is far cheaper than running ~100 regexes over a long
+tool result, so a rule only runs when one of its triggers is present. A trigger list that
+misses a way the regex can match would silently lose recall: keep them necessary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    family: str
+    name: str
+    triggers: tuple[str, ...]
+    pattern: re.Pattern[str]
+    user_weight: float
+    indirect_weight: float
+    lang: str = "en"
+
+    @property
+    def reason(self) -> str:
+        suffix = "" if self.lang == "en" else f"[{self.lang}]"
+        return f"{self.family}:{self.name}{suffix}"
+
+    def weight(self, source: str) -> float:
+        return self.user_weight if source == "user" else self.indirect_weight
+
+
+def rule(
+    family: str,
+    name: str,
+    triggers: str | tuple[str, ...],
+    pattern: str,
+    user: float,
+    indirect: float | None = None,
+    lang: str = "en",
+) -> Rule:
+    """triggers: "a|b|c", or a tuple when a trigger itself contains "|"."""
+    found = tuple(triggers.split("|")) if isinstance(triggers, str) else triggers
+    if not all(found):
+        raise ValueError(f"rule {family}:{name} has an empty trigger")
+    weight = user if indirect is None else indirect
+    return Rule(family, name, found, re.compile(pattern, re.IGNORECASE), user, weight, lang)
+
+
+# Only qualifier words may sit between the verb and the object, so "ignore the typo in the
+# instructions" does not read as "ignore the instructions".
+
+
+# Words that name the model: "assistant", "AI", "LLM", ... (shared by several tables).
+AI = (
+    r"(?:ai|a\.i\.|assistant|llm|(?:large\s+)?language\s+model|chat\s?bot|bot|agent|"
+    r"gpt|chatgpt|claude|gemini|copilot|automated\s+(?:system|agent|tool|reader|process))"
+)

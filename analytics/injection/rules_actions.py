@@ -1,0 +1,460 @@
+"""English rules for what an injection asks for: the system prompt, a spoofed turn, decoding a
+payload, sending data out, calling tools. (Overrides and role hijacks: `rules.py`.)"""
+
+from __future__ import annotations
+
+from analytics.injection.rule_types import AI as _AI
+from analytics.injection.rule_types import rule
+
+_SECRETS = (
+    "password|credential|api key|api_key|apikey|secret|token|ssh|private key|.env|"
+    "conversation|chat history|system prompt|cookie|user|personal|memory|contacts|inbox|"
+    "card|messages"
+)
+_SECRET_OBJ = (
+    r"(?:\.env\b|\b(?:passwords?|credentials?|api[\s_-]?keys?|secrets?|tokens?|"
+    r"ssh\s+keys?|"
+    r"private\s+keys?|conversation(?:\s+history)?|chat\s+history|system\s+prompt|"
+    r"session\s+cookies?|cookies|user(?:'s)?\s+(?:data|emails?|details|information|files)|"
+    r"personal\s+(?:data|information)|memory|contacts|inbox|credit\s+card\s+numbers?|"
+    r"(?:previous|all|prior)\s+messages)\b)"
+)
+_SINK = (
+    r"(?:https?://|www\.|[\w.+-]*@?<(?:url|email_address|email)>|\[redacted[^\]]*\]|"
+    r"<redacted[^>]*>|[\w.+-]+@[\w-]+\.[\w.]+|this\s+(?:url|address|endpoint|webhook|server)|"
+    r"my\s+server)"
+)
+_SEND = "send|forward|email|e-mail|post|upload|transmit|exfiltrate|leak|copy|share|submit|mail|bcc"
+
+_REVEAL = (
+    "reveal|show|print|output|display|repeat|tell me|give me|share|leak|dump|write out|"
+    "recite|paste|expose|disclose|return|copy|translate|summari|encode|spell out|include"
+)
+EXTRACTION = [
+    rule(
+        "system_prompt_extraction",
+        "reveal_prompt",
+        _REVEAL,
+        r"\b(?:reveal|show|print|output|display|repeat|tell\s+me|give\s+me|share|leak|dump|"
+        r"write\s+out|recite|paste|expose|disclose|return|copy|translate|summari[sz]e|encode|"
+        r"spell\s+out|include)\s+(?:me\s+|us\s+)?(?:your|the|all)\s+(?:entire\s+|full\s+|complete\s+|"
+        r"exact\s+|verbatim\s+|whole\s+)?(?:original\s+|initial\s+|hidden\s+|secret\s+|internal\s+|"
+        r"confidential\s+)?(?:system|developer|initial|hidden|secret|pre-?prompt|meta)[\s-]"
+        r"(?:prompt|instructions?|message|rules|directives|configuration)",
+        0.75,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "your_instructions",
+        "what are|what were|reveal|print|repeat|output|recite|dump|list|show me",
+        r"\b(?:what\s+(?:are|were)|reveal|print|repeat|output|recite|dump|list|show\s+me)\s+"
+        r"(?:all\s+)?your\s+(?:exact\s+|original\s+|initial\s+|full\s+)?(?:\w+\s+(?:and|&)\s+)?"
+        r"(?:instructions|prompt|rules|guidelines|directives|configuration)\b",
+        0.55,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "repeat_above",
+        "repeat|print|output|copy|recite|reproduce|echo|return",
+        r"\b(?:repeat|print|output|copy|recite|reproduce|echo|return)\s+(?:back\s+)?(?:all\s+|"
+        r"exactly\s+)?(?:the\s+)?(?:words|text|everything|content|lines|message)s?\s+(?:that\s+"
+        r"(?:appears?|is|was|came)\s+)?(?:above|before|preceding|prior\s+to)\b",
+        0.7,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "starting_with",
+        "starting|beginning",
+        r"\b(?:starting|beginning)\s+(?:with|from)\s+(?:the\s+(?:phrase|words)\s+)?['\"“]?"
+        r"(?:you\s+are|your\s+instructions|system:)",
+        0.6,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "verbatim_prompt",
+        "verbatim|word for word",
+        r"\b(?:verbatim|word\s+for\s+word)\b.{0,60}\b(?:prompt|instructions|above|initial|"
+        r"guidelines|rules)\b|\b(?:prompt|instructions|guidelines|rules)\b.{0,40}\b(?:verbatim|"
+        r"word\s+for\s+word)\b",
+        0.45,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "first_words",
+        "what was|what were|what is",
+        r"\bwhat\s+(?:was|were|is)\s+(?:written|the\s+(?:text|first\s+\w+))\s+(?:at\s+the\s+"
+        r"(?:beginning|start|top)|above|before\s+(?:this|my))",
+        0.55,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "before_my_message",
+        "before my|before this",
+        r"\b(?:text|words|everything|content)\s+(?:that\s+)?(?:appears?|is|was|came|comes)?\s*"
+        r"before\s+(?:my|this)\s+(?:first\s+)?(?:message|question|prompt)",
+        0.45,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "quote_exactly",
+        "exactly|verbatim|word for word",
+        r"\b(?:quote|repeat|print|copy|recite|reproduce)\s+(?:them|it|those|these|that)\s+"
+        r"(?:exactly|verbatim|word\s+for\s+word)",
+        0.4,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "context_window",
+        "context window",
+        r"\b(?:print|show|reveal|output|repeat|dump|what'?s|what\s+is)\b.{0,60}\bcontext\s+window\b|"
+        r"\bcontext\s+window\b.{0,60}\b(?:print|show|reveal|output|repeat|dump)",
+        0.5,
+    ),
+    rule(
+        "system_prompt_extraction",
+        "rules_given",
+        "rules|instructions|guidelines",
+        r"\bwhat\s+(?:rules|instructions|guidelines)\s+(?:were\s+you|have\s+you\s+been|did\s+"
+        r"they\s+give\s+you)",
+        0.45,
+    ),
+]
+
+TEMPLATE = [
+    rule(
+        "template_spoofing",
+        "special_tokens",
+        ("<|",),
+        r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|"
+        r"end_header_id|begin_of_text|end_of_text|im_sep)\|>",
+        0.8,
+    ),
+    rule(
+        "template_spoofing",
+        "inst_tags",
+        "inst]|sys>>|_of_turn>",
+        r"\[/?INST\]|<</?SYS>>|<start_of_turn>|<end_of_turn>",
+        0.75,
+    ),
+    rule(
+        "template_spoofing",
+        "human_assistant_turns",
+        "human|assistant",
+        r"\n\s*\n\s*(?:Human|Assistant)\s*:\s*\S",
+        0.45,
+        0.6,
+    ),
+    rule(
+        "template_spoofing",
+        "role_tag_breakout",
+        "</",
+        r"</\s*(?:system|user|assistant|instructions?|context|document|tool_result|"
+        r"function_results|search_results?|untrusted|data|email|input)\s*>\s*(?:\n\s*)*<\s*"
+        r"(?:system|user|human|assistant|instructions?|admin|developer)\s*>",
+        0.75,
+    ),
+    rule(
+        "template_spoofing",
+        "system_tag",
+        "system>|sys>|system_prompt>|instructions>|admin>",
+        r"<\s*/?\s*(?:system|system_prompt|sys|developer_instructions|admin)\s*>\s*[^<]{0,20}?\b"
+        r"(?:you|ignore|disregard|new|from\s+now|always|never|must)\b",
+        0.5,
+        0.6,
+    ),
+    rule(
+        "template_spoofing",
+        "tool_tags",
+        "function_|tool_use|tool_result|invoke",
+        r"</?\s*(?:function_results|function_calls|tool_use|tool_result|invoke)\b[^>]{0,40}>",
+        0.3,
+        0.45,
+    ),
+    rule(
+        "template_spoofing",
+        "markdown_role_header",
+        "system|instruction|admin|developer",
+        r"(?:^|\n)\s*(?:#{2,}|={3,}|-{3,}|\*{3,})\s*(?:system|new\s+instructions?|instructions|"
+        r"system\s+prompt|admin|developer\s+message)\s*(?:#{2,}|={3,}|-{3,}|\*{3,}|:)",
+        0.45,
+        0.55,
+    ),
+    rule(
+        "template_spoofing",
+        "bracket_role_turn",
+        "[system]|[admin]|[developer]",
+        r"\[(?:system|admin|developer)\]\s*:",
+        0.45,
+        0.55,
+    ),
+    rule(
+        "template_spoofing",
+        "end_of_prompt",
+        "end of|begin of|start of",
+        r"\b(?:end|begin|start)\s+of\s+(?:the\s+)?(?:system\s+prompt|prompt|instructions|user\s+"
+        r"input|context|untrusted\s+(?:content|data))\b\s*[-=#*\])]",
+        0.5,
+        0.6,
+    ),
+    rule(
+        "template_spoofing",
+        "json_system_role",
+        "role",
+        r"[\"']role[\"']\s*:\s*[\"']system[\"']\s*,\s*[\"']content[\"']\s*:\s*[\"'][^\"']{0,80}?"
+        r"\b(?:ignore|disregard|no\s+restrictions|reveal|unrestricted)",
+        0.7,
+    ),
+]
+
+ENCODING = [
+    rule(
+        "encoded_payload",
+        "decode_and_follow",
+        "decode|decipher|translate|convert|interpret",
+        r"\b(?:decode|decipher|translate|convert|interpret)\s+(?:this|the\s+following|the\s+"
+        r"(?:string|message|text)|it)\b.{0,40}?\b(?:and|then)\s+(?:follow|execute|obey|do|run|"
+        r"carry\s+out|act\s+on|perform)",
+        0.65,
+    ),
+    rule(
+        "encoded_payload",
+        "encoded_instruction_claim",
+        "base64|hex|rot13|rot-13|encoded|morse",
+        r"\b(?:base64|hex|rot13|rot-13|encoded|binary|morse)\b.{0,40}?\b(?:instructions?|"
+        r"commands?|orders|decode\s+it)\b.{0,40}?\b(?:follow|execute|obey)",
+        0.55,
+    ),
+]
+
+EXFIL = [
+    rule(
+        "exfiltration",
+        "markdown_image_template",
+        "![",
+        r"!\[[^\]]{0,100}\]\(\s*(?:https?:)?//[^)\s]+\?[^)\s]*=\s*(?:\{|\$|%7B|<|\[|\(|\.\.\.)",
+        0.75,
+    ),
+    rule(
+        "exfiltration",
+        "markdown_image_secret",
+        "markdown image|![",
+        rf"(?:markdown\s+image|!\[[^\]]{{0,100}}\]\()(?:.|\n){{0,150}}?{_SECRET_OBJ}",
+        0.6,
+    ),
+    rule(
+        "exfiltration",
+        "embed_data_in_url",
+        _SECRETS,
+        rf"\b(?:include|append|embed|add|insert|put|encode|place|replace)\b.{{0,60}}?{_SECRET_OBJ}"
+        r".{0,60}?\b(?:in|into|to|as)\s+(?:the\s+|a\s+)?(?:url|link|image|query\s*(?:string|"
+        r"param\w*)?|request|img|src)\b",
+        0.7,
+    ),
+    rule(
+        "exfiltration",
+        "append_to_url_and_open",
+        "url|link|query",
+        r"\b(?:append|add|attach|include|put|encode|insert)\b.{0,60}?\b(?:to|in|into)\s+(?:the\s+|"
+        r"this\s+|a\s+)?(?:url|link|query\s*string)\b.{0,80}?\b(?:open|fetch|visit|load|render|"
+        r"request|click|show|call)",
+        0.6,
+    ),
+    rule(
+        "exfiltration",
+        "url_then_data",
+        "image|markdown|link",
+        r"\b(?:render|show|display|output|include)\s+(?:this|the\s+following|an?)\s+(?:image|"
+        r"markdown|link)\b.{0,80}?\b(?:replace|substitut\w+|fill\s+in|append)",
+        0.6,
+    ),
+    rule(
+        "exfiltration",
+        "send_secret",
+        _SEND + "|report",
+        rf"\b(?:{_SEND}|report)\b.{{0,40}}?{_SECRET_OBJ}.{{0,60}}?\b(?:to|at|via|with)\s+(?:{_SINK}|\S+\.\w{{2,}}/)",
+        0.75,
+    ),
+    rule(
+        "exfiltration",
+        "secret_then_send",
+        _SEND,
+        rf"{_SECRET_OBJ}.{{0,60}}?\b(?:{_SEND})\s+(?:them|it|this|these|those)\s+(?:to|at)\s+{_SINK}",
+        0.7,
+    ),
+    rule(
+        "exfiltration",
+        "url_fill_in",
+        "http",
+        r"https?://\S+?[?&]\w+=(?=[\s)'\"`]|$).{0,60}?\b(?:append\w*|followed\s+by|plus|"
+        r"concatenat\w*|with\s+(?:it|them|that|this))\b",
+        0.6,
+    ),
+    rule(
+        "exfiltration",
+        "placeholder_in_link",
+        "](",
+        r"!?\[[^\]]{0,100}\]\(\s*https?://[^)\s]+[?&]\w+=(?:[A-Z0-9]*_[A-Z0-9_]{3,}|INSERT\w*|"
+        r"REPLACE\w*|\{|\$|<|\[)",
+        0.65,
+    ),
+    rule(
+        "exfiltration",
+        "copy_future_mail",
+        "bcc|cc|forward|copy",
+        rf"\b(?:bcc|cc|forward|copy)\s+(?:all|every|any)\s+(?:future\s+)?(?:replies|emails|"
+        rf"messages|responses|conversations|mail)\s+to\s+{_SINK}",
+        0.5,
+        0.6,
+    ),
+    rule(
+        "exfiltration",
+        "send_to_sink",
+        _SEND,
+        rf"\b(?:{_SEND})\s+(?:it|this|that|them|everything|all\s+(?:of\s+)?(?:it|this|the\s+\w+)|"
+        r"(?:a\s+)?copy|the\s+(?:\w+\s+){0,2}(?:data|results?|contents?|output|file|summary|"
+        rf"information|details|document|messages?))\s+(?:\w+\s+)?(?:to|at)\s+{_SINK}",
+        0.4,
+        0.45,
+    ),
+    rule(
+        "exfiltration",
+        "exfil_domain",
+        "webhook.site|requestbin|pipedream|ngrok|burpcollaborator|interact.sh|oast.|canarytoken|"
+        "hookbin",
+        r"\b(?:webhook\.site|requestbin|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|burpcollaborator|"
+        r"interact\.sh|oast\.(?:fun|pro|me|live|site)|canarytokens|hookbin)\b",
+        0.45,
+    ),
+    rule(
+        "exfiltration",
+        "fetch_with_data",
+        "http",
+        r"\b(?:visit|open|fetch|load|request|call|curl|navigate\s+to|browse\s+to|make\s+a\s+"
+        r"(?:get|post)\s+request\s+to)\s+(?:https?://)\S+[?&]\w+=\s*(?:\{|\$|<|\[)",
+        0.6,
+    ),
+]
+
+_DANGER_TOOLS = (
+    r"send_?email|send_\w+|\w*(?:api_key|token|credential|password)\w*|delete_\w+|"
+    r"transfer_\w+|wire_\w+|execute_\w+|"
+    r"run_(?:shell|command|code)|shell|bash|terminal|write_file|make_payment|pay\w*|"
+    r"post_\w+|share_\w+|upload_\w+|create_user|grant_\w+|update_user_\w+|sudo|"
+    r"deploy\w*"
+)
+COERCION = [
+    rule(
+        "tool_coercion",
+        "call_tool",
+        "call|invoke|use|run|execute|trigger|activate",
+        r"\b(?:call|invoke|use|run|execute|trigger|activate)\s+(?:the\s+|your\s+)?[`'\"]?"
+        r"[a-z][\w.-]*[`'\"]?\s+(?:tool|function|action|plugin)\b",
+        0.15,
+        0.4,
+    ),
+    rule(
+        "tool_coercion",
+        "dangerous_tool",
+        "call|invoke|use|run|execute|trigger",
+        r"\b(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+|your\s+)?[`'\"]?"
+        rf"(?:{_DANGER_TOOLS})(?!\.\w)[`'\"]?\b",
+        0.2,
+        0.5,
+    ),
+    rule(
+        "tool_coercion",
+        "destructive_shell",
+        "rm -|mkfs|:()|dd if",
+        r"\brm -(?:rf|fr|r\s+-f|f\s+-r)\s+(?:--no-preserve-root\s+)?"
+        r"(?:(?:/|~/?|\$HOME/?|\$\{HOME\}/?|/home/?|/etc/?|/var/?|/usr/?|/boot/?|\./?)\*?|\*)"
+        r"(?=[\s'\"`;&|)]|$)|\bmkfs\.|:\(\)\s*\{\s*:\|:&\s*\}\s*;|"
+        r"\bdd\s+if=/dev/(?:zero|random)\s+of=/dev/sd",
+        0.55,
+    ),
+    rule(
+        "tool_coercion",
+        "secrecy",
+        "without|don't|never|avoid|not|no need",
+        r"\b(?:without|don't|do\s+not|never|avoid|(?:there's\s+|there\s+is\s+)?no\s+need\s+to|"
+        r"(?:and|but)\s+not)\s+(?:asking|ask(?:ing)?\s+for|"
+        r"telling|tell|informing|inform|notifying|notify|alerting|alert|mentioning|mention|"
+        r"confirming\s+with|checking\s+with|letting)\s+(?:the\s+|any\s+)?(?:user|human|them|"
+        r"operator|anyone|owner|customer)\b",
+        0.3,
+        0.55,
+    ),
+    rule(
+        "tool_coercion",
+        "skip_review",
+        "without",
+        r"(?:^|[.!?;\n])\s*(?!\s|(?:please\s+)?(?:do\s+not|don't|never|must\s+not|should\s+not|"
+        r"shouldn't|cannot|can't|nobody|no\s+one)\b)[^.!?;\n]{0,120}?\bwithout\s+(?:waiting\s+for|"
+        r"asking\s+for|requesting|any)?\s*(?:a\s+)?(?:review|approval|confirmation|permission)\b",
+        0.2,
+        0.35,
+    ),
+    rule(
+        "tool_coercion",
+        "dont_mention",
+        "mention",
+        r"\b(?:don't|do\s+not|never)\s+mention\s+(?:this|it|that|the\s+\w+)\b",
+        0.3,
+        0.45,
+    ),
+    rule(
+        "tool_coercion",
+        "hide_from_user",
+        "mention|reveal|disclose|show|report|tell",
+        r"\b(?:do\s+not|don't|never)\s+(?:mention|reveal|disclose|show|report|tell)\s+(?:this|"
+        r"these|that|the\s+(?:above|following))\s*(?:instructions?|message|note|step|action)?\s*"
+        r"(?:to|with)\s+(?:the\s+)?(?:user|human)",
+        0.6,
+    ),
+    rule(
+        "tool_coercion",
+        "covert_action",
+        "silently|secretly|quietly|covertly|discreetly|background",
+        r"\b(?:silently|secretly|quietly|covertly|discreetly|in\s+the\s+background)\s+(?:\w+\s+)?"
+        r"(?:send|forward|delete|transfer|call|execute|run|upload|email|post|grant|add|share|"
+        r"exfiltrate|invoke|copy)\b|\b(?:send|forward|delete|transfer|grant|add|share|upload|"
+        r"merge|deploy|email|wire)\b[^.\n]{0,80}?,?\s+(?:silently|secretly|quietly|covertly)\b",
+        0.5,
+        0.6,
+    ),
+    rule(
+        "tool_coercion",
+        "pipe_to_shell",
+        "curl|wget",
+        r"\b(?:curl|wget)\s+[^\n|]{0,120}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b",
+        0.2,
+        0.35,
+    ),
+    rule(
+        "tool_coercion",
+        "money_transfer",
+        "transfer|wire|send|pay",
+        r"\b(?:transfer|wire|send|pay)\s+(?:\$\s?[\d,.]+|[\d,.]+\s*(?:usd|eur|dollars|btc|eth|"
+        r"bitcoin|usdc))\b.{0,40}?\bto\b",
+        0.3,
+        0.45,
+    ),
+    rule(
+        "tool_coercion",
+        "grant_access",
+        "grant|give|add",
+        r"\b(?:grant|give|add)\s+(?:\S+\s+){0,3}(?:admin|owner|root|write|full)\s+(?:access|"
+        r"rights|permissions?|privileges)\s+to\b",
+        0.3,
+        0.45,
+    ),
+    rule(
+        "tool_coercion",
+        "must_execute",
+        "must|should|need to|required|have to",
+        rf"\b(?:you|{_AI})\s+(?:must|should|need\s+to|are\s+required\s+to|have\s+to)\s+"
+        r"(?:immediately\s+|now\s+|first\s+)?(?:execute|run|call|invoke|send|forward|delete|"
+        r"transfer|email|open|visit|fetch)\b",
+        0.15,
+        0.45,
+    ),
+]
