@@ -414,12 +414,18 @@ def test_labelled_set_confusion_counts_are_pinned_per_split(model: bool) -> None
         flagged = score_text(row["text"], source=row["source"], model=model).score >= 0.5
         kind = {(1, True): "tp", (1, False): "fn", (0, True): "fp", (0, False): "tn"}
         counts.setdefault(row["split"], Counter())[kind[(row["label"], flagged)]] += 1
+    # "heldout3" was written blind (its author saw neither the detector nor its data) after all
+    # of the above, and scored once: never tune on it; write a new split instead.
     dev4 = Counter(tp=69, fn=0, fp=0, tn=80) if model else Counter(tp=50, fn=19, fp=0, tn=80)
+    heldout3 = (
+        Counter(tp=104, fn=26, fp=12, tn=116) if model else Counter(tp=55, fn=75, fp=9, tn=119)
+    )
     assert counts == {
         "dev": Counter(tp=103, fn=0, fp=0, tn=87),
         "dev2": Counter(tp=85, fn=0, fp=0, tn=81),
         "dev3": Counter(tp=66, fn=0, fp=0, tn=55),
         "dev4": dev4,
+        "heldout3": heldout3,
     }
 
 
