@@ -91,7 +91,7 @@ _REPORTED = re.compile(
 )
 # "tries to override the system prompt", "asks the model to reveal ...": an attack described.
 _TRYING = re.compile(
-    r"\b(?:tr(?:y|ies|ied|ying)|attempt(?:s|ed|ing)?|asks?\s+(?:\w+\s+){0,3}?|"
+    r"\b(?:tr(?:y|ies|ied|ying)|attempt(?:s|ed|ing)?|(?:asks?|tells|instructs)\s+(?:\w+\s+){0,3}?|"
     r"trick(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?into|get(?:s|ting)?\s+(?:\w+\s+){0,3}?)"
     r"(?:to\s+)?$",
     re.IGNORECASE,
@@ -111,7 +111,7 @@ _TEMPLATE_DOC = re.compile(
 # A double-quoted phrase, opened after a space (not a JSON value: `"body": "...`).
 # Single quotes only when they open before a word and close after one, so "don't" is no quote.
 _QUOTE_PAIRS = (
-    (re.compile(r'(?:^|[\s(])["“«]'), re.compile(r'["”»]')),
+    (re.compile(r'(?:^|[\s(>])["“«]'), re.compile(r'["”»]')),
     (re.compile(r"(?:^|[\s(:])['‘](?=\w)"), re.compile(r"(?<=[\w.!?])['’](?=[\s.,;:!?)]|$)")),
 )
 _SPACE = re.compile(r"\s+")
@@ -131,12 +131,17 @@ def heuristic_score(text: str, source: str = "user") -> InjectionResult:
 
 
 def _combine(best: list[Hit]) -> float:
-    """Noisy-OR; within a family every weight after the strongest counts half (correlated)."""
-    keep, seen = 1.0, set()
+    """Noisy-OR; within a family every weight after the strongest counts a quarter (correlated).
+    Of the quoted or reported hits only the strongest counts: a page that quotes five attack
+    strings is one discussion of attacks, not five weak signs of one."""
+    keep, seen, quoted = 1.0, set(), False
     for hit in best:  # strongest first
+        if hit.mentioned and quoted:
+            continue
         factor = SAME_FAMILY_FACTOR if hit.family in seen else 1.0
         keep *= 1.0 - hit.weight * factor
         seen.add(hit.family)
+        quoted = quoted or hit.mentioned
     return round(1.0 - keep, 4)
 
 
@@ -178,20 +183,21 @@ def _match(
         m = rule.pattern.search(text)
         if m is None:
             continue
-        weight = rule.weight(source)
-        if (
+        mentioned = (
             (meta and _mentioned(text, m.start(), m.end(), meta))
             or _code_argument(text, m.start(), m.end())
             or (template_doc and rule.family == "template_spoofing")
-        ):
-            weight *= META_DAMPING
-        yield Hit(_join(view, rule.reason), rule.family, weight, text, m.start(), m.end())
+        )
+        weight = rule.weight(source) * (META_DAMPING if mentioned else 1.0)
+        reason = _join(view, rule.reason)
+        yield Hit(reason, rule.family, weight, text, m.start(), m.end(), bool(mentioned))
 
 
 def _mentioned(text: str, start: int, end: int, meta: int) -> bool:
     """A phrase quoted in a text about attacks or code, or reported ("tells it to ...")."""
     left = text[max(0, start - 60) : start]
-    near = text[max(0, start - 3) : start] + text[end : end + 3]
+    # The match may begin with the opening quote itself (`<code>"AI assistant: ...`).
+    near = text[max(0, start - 3) : start + 1] + text[end : end + 3]
     if any(q in near for q in _QUOTES) or _PLACEHOLDER.search(text, start, end + 120):
         return True
     if _inside_quotes(text, start, end):
@@ -245,7 +251,17 @@ def _strongest_per_rule(hits: list[Hit]) -> list[Hit]:
     for rule_id, hit in hidden.items():
         if rule_id not in plain:
             boosted = min(1.0, hit.weight + OBFUSCATION_BONUS)
-            best.append(Hit(hit.reason, hit.family, boosted, hit.view_text, hit.start, hit.end))
+            best.append(
+                Hit(
+                    hit.reason,
+                    hit.family,
+                    boosted,
+                    hit.view_text,
+                    hit.start,
+                    hit.end,
+                    hit.mentioned,
+                )
+            )
     return sorted(best, key=lambda h: (-h.weight, h.reason))
 
 

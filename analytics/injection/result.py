@@ -32,3 +32,4 @@ class Hit:
     view_text: str
     start: int
     end: int
+    mentioned: bool = False  # quoted or reported, so weighed down (META_DAMPING)

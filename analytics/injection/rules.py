@@ -279,7 +279,7 @@ ROLE = [
         r"(?:respond|answer|reply|speak)\s+as\s+(?:\w+\s+){0,2}(?:personas?|characters|personalit"
         r"(?:y|ies)|ais|assistants|versions)|(?:two|dual|second|alter(?:nate)?|split)\s+(?:personas?|"
         r"personalit(?:y|ies)|characters))\b.{0,120}?\b(?:dan|unrestricted|unfiltered|"
-        r"uncensored|jailbroken|evil|rogue|amoral|unethical|unaligned|(?:no|without\s+(?:any\s+)?)"
+        r"uncensored|jailbroken|evil|rogue\s+(?:ai|assistant|model|bot|agent|version|mode)|amoral|unethical|unaligned|(?:no|without\s+(?:any\s+)?)"
         r"\s*(?:content\s+|ethical\s+|moral\s+|safety\s+)?(?:restrictions|rules|limits|"
         r"limitations|filters|guidelines|ethics|morals|censorship))\b",
         0.8,

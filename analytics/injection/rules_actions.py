@@ -414,6 +414,7 @@ COERCION = [
         "tool_coercion",
         "covert_action",
         "silently|secretly|quietly|covertly|discreetly|background",
+        r"(?<!can\s)(?<!could\s)(?<!may\s)(?<!might\s)"  # "can silently delete": a caution
         r"\b(?:silently|secretly|quietly|covertly|discreetly|in\s+the\s+background)\s+(?:\w+\s+)?"
         r"(?:send|forward|delete|transfer|call|execute|run|upload|email|post|grant|add|share|"
         r"exfiltrate|invoke|copy)\b|\b(?:send|forward|delete|transfer|grant|add|share|upload|"

@@ -32,10 +32,10 @@ from analytics.injection.model import LinearModel
 DATA = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA / "train.jsonl"
 SET_PATH = Path(__file__).resolve().parents[2] / "tests" / "analytics" / "injection_set.jsonl"
-DEV_SPLITS = ("dev", "dev2", "dev3", "dev4")
+DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5")
 TARGET_FPR = 0.03
 C = 16.0
-DEV_WEIGHT = 3.0
+DEV_WEIGHT = 6.0
 FOLDS = 5
 SEED = 7
 THRESHOLD = 0.5
@@ -77,7 +77,8 @@ def fit(
 
 def row_weights(rows: Sequence[dict]) -> np.ndarray:
     """Rows of the labelled set count DEV_WEIGHT times: they are the closest to the text a new
-    split holds (leave-one-split-out recall rose by 1-4 points at the same FP with 3 vs 1)."""
+    split holds (leave-one-split-out recall rose by 1-4 points at the same FP with 3 vs 1; with
+    five splits, 6 vs 3: model-alone recall 0.852 vs 0.843, FP 0.026 vs 0.030, all splits)."""
     return np.array([DEV_WEIGHT if r["split"] in DEV_SPLITS else 1.0 for r in rows])
 
 
