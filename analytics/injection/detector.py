@@ -8,7 +8,9 @@ Scoring, in order:
    `OBFUSCATION_BONUS` more: benign text has no reason to hide an instruction.
 4. Quoted or reported phrases inside a discussion of attacks or inside code ("a payload such as
    'ignore previous instructions'"), and phrases inside a string literal passed to a function
-   (`is_safe('...')`), are multiplied by `META_DAMPING`.
+   (`is_safe('...')`), are multiplied by `META_DAMPING`; so are phrases that `context.py`
+   finds shown or reported in any text (diff lines, "if a user asks you to ...", a quote
+   after "you'll see", a special token named in prose).
 5. score = 1 - prod(1 - weight): independent weak signals add up, one strong one suffices.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from analytics.injection.context import is_diff, quote_opening, reported
 from analytics.injection.decode import (
     decoded_payloads,
     has_interleaved_zero_width,
@@ -108,13 +111,8 @@ _TEMPLATE_DOC = re.compile(
     r"prompt\s+(?:format|template|layout)|\{%|\{\{|\bformat\b|\blayout\b|"
     r"delimiter|\{[a-z_]+\}"
 )
-# A double-quoted phrase, opened after a space (not a JSON value: `"body": "...`).
-# Single quotes only when they open before a word and close after one, so "don't" is no quote.
-_QUOTE_PAIRS = (
-    (re.compile(r'(?:^|[\s(>])["“«]'), re.compile(r'["”»]')),
-    (re.compile(r"(?:^|[\s(:])['‘](?=\w)"), re.compile(r"(?<=[\w.!?])['’](?=[\s.,;:!?)]|$)")),
-)
 _SPACE = re.compile(r"\s+")
+_CODE_TAGS = ("<code>", "<pre>", "<kbd>", "<samp>")
 _TAG_RULE = "encoded_payload:unicode_tags"
 _ZW_RULE = "encoded_payload:zero_width_interleaved"
 
@@ -128,6 +126,13 @@ def heuristic_score(text: str, source: str = "user") -> InjectionResult:
     if not best:
         return InjectionResult(0.0, [], "")
     return InjectionResult(_combine(best), [h.reason for h in best], _excerpt(best[0]))
+
+
+def discusses_attacks(text: str) -> bool:
+    """The text talks about attacks or code (two or more `_META_WORDS`): an article, a policy,
+    a talk summary. The model needs more evidence on such texts (`model.DISCUSSION_LIFT`)."""
+    lowered = " ".join(normalize(_cap(text)).lower().split())
+    return sum(word in lowered for word in _META_WORDS) >= 2
 
 
 def _combine(best: list[Hit]) -> float:
@@ -155,11 +160,11 @@ def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
     hits: list[Hit] = []
     lowered = " ".join(text.lower().split())
     meta = sum(word in lowered for word in _META_WORDS)
-    template_doc = _TEMPLATE_DOC.search(lowered) is not None
+    context = (_TEMPLATE_DOC.search(lowered) is not None, is_diff(text))
     for view, view_text in normalized_views(text):
         view_lowered = lowered if not view else " ".join(view_text.lower().split())
         hits += _match(
-            view_text, view_lowered, source, _join(prefix, view), 0 if view else meta, template_doc
+            view_text, view_lowered, source, _join(prefix, view), 0 if view else meta, context
         )
     if has_interleaved_zero_width(text):
         hits.append(Hit(_join(prefix, _ZW_RULE), "encoded_payload", 0.3, text, 0, 0))
@@ -174,8 +179,15 @@ def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
 
 
 def _match(
-    text: str, lowered: str, source: str, view: str, meta: int, template_doc: bool = False
+    text: str,
+    lowered: str,
+    source: str,
+    view: str,
+    meta: int,
+    context: tuple[bool, bool] = (False, False),
 ) -> Iterable[Hit]:
+    """context: (the text documents a chat template, the text is a diff)."""
+    template_doc, diff = context
     present = {t for t in _TRIGGERS if t in lowered}
     for rule in RULES:
         if present.isdisjoint(rule.triggers):
@@ -187,6 +199,7 @@ def _match(
             (meta and _mentioned(text, m.start(), m.end(), meta))
             or _code_argument(text, m.start(), m.end())
             or (template_doc and rule.family == "template_spoofing")
+            or reported(text, m.start(), m.end(), rule.name, diff)
         )
         weight = rule.weight(source) * (META_DAMPING if mentioned else 1.0)
         reason = _join(view, rule.reason)
@@ -200,29 +213,11 @@ def _mentioned(text: str, start: int, end: int, meta: int) -> bool:
     near = text[max(0, start - 3) : start + 1] + text[end : end + 3]
     if any(q in near for q in _QUOTES) or _PLACEHOLDER.search(text, start, end + 120):
         return True
-    if _inside_quotes(text, start, end):
+    if quote_opening(text, start, end) is not None or text.endswith(_CODE_TAGS, 0, start):
         return True
     if _TRYING.search(left):
         return True
     return meta >= 2 and _REPORTED.search(left) is not None
-
-
-def _inside_quotes(text: str, start: int, end: int) -> bool:
-    """The match sits inside a quoted phrase on its line ('the phrase "... ignore ..."')."""
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 250)
-    line_end = text.find("\n", end)
-    stop = min(end + 250, line_end if line_end >= 0 else len(text))
-    for opening, closing in _QUOTE_PAIRS:
-        opened = None
-        for m in opening.finditer(text, line_start, start):
-            opened = m
-        if (
-            opened is not None
-            and closing.search(text, opened.end(), start) is None
-            and closing.search(text, end, stop) is not None
-        ):
-            return True
-    return False
 
 
 def _code_argument(text: str, start: int, end: int) -> bool:

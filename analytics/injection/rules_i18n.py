@@ -14,6 +14,17 @@ _O, _R, _E = "instruction_override", "role_hijack", "system_prompt_extraction"
 _X, _C = "exfiltration", "tool_coercion"
 # An address, a URL or a redaction tag (<EMAIL_ADDRESS>); not any "<", which HTML is full of.
 _SINK = r"\S*(?:@|https?://|<[a-z]+_[a-z_]+)"
+# "las instrucciones anteriores del formulario": the earlier instructions of a form, a parcel,
+# a document, not the model's (the English rules' `_NOT_OF_A_THING`, for the Romance tables).
+_MODEL_NOUNS = (
+    r"(?:sistema|syst[èe]me|assistente?|asistente|mod[eè]l[oe]?|ia|ai|bot|chat|agente?|"
+    r"prompt|desarrollador|d[ée]veloppeur|desenvolvedor|sviluppatore|operador|op[ée]rateur|"
+    r"operatore|admin\w*)\b"
+)
+_OF_A_THING = (
+    rf"(?!\s+(?:del|de\s+(?:la|las|los|este|esta)|du|de\s+l'|de\s+ce|de\s+cette|des|do|da|dos|"
+    rf"das|della|dello|dei|delle|di)\s+(?!{_MODEL_NOUNS})\w)"
+)
 
 ES = [
     rule(
@@ -22,7 +33,7 @@ ES = [
         "ignor|olvid|omit|descart",
         r"\b(?:ignora|ignore|ignorar|olvida|olvide|olvidar|omite|descarta)\w*\s+(?:\w+\s+){0,3}"
         r"(?:instrucciones|indicaciones|reglas|[óo]rdenes|directrices)\s+(?:anteriores|previas|"
-        r"de\s+arriba|del\s+sistema|originales)",
+        r"de\s+arriba|del\s+sistema|originales)" + _OF_A_THING,
         0.75,
         lang="es",
     ),
@@ -72,7 +83,7 @@ FR = [
         "ignor|oubli|nglig|églig",
         r"\b(?:ignore[rz]?|oublie[rz]?|n[ée]glige[rz]?)\s+(?:\w+\s+){0,3}(?:instructions|"
         r"consignes|r[èe]gles|directives|ordres)\s+(?:pr[ée]c[ée]dentes|ant[ée]rieures|"
-        r"ci-dessus|du\s+syst[èe]me|initiales)",
+        r"ci-dessus|du\s+syst[èe]me|initiales)" + _OF_A_THING,
         0.75,
         lang="fr",
     ),
@@ -173,7 +184,7 @@ PT = [
         "ignor|esque|desconsider",
         r"\b(?:ignore|ignora|ignorar|esque[çc]a|desconsidere)\w*\s+(?:\w+\s+){0,3}"
         r"(?:instru[çc][õo]es|regras|ordens|diretrizes)\s+(?:anteriores|acima|pr[ée]vias|"
-        r"do\s+sistema|originais)",
+        r"do\s+sistema|originais)" + _OF_A_THING,
         0.75,
         lang="pt",
     ),
@@ -222,7 +233,7 @@ IT = [
         "ignore_previous",
         "ignor|dimentic|trascur",
         r"\b(?:ignora|ignorare|dimentica|trascura)\w*\s+(?:\w+\s+){0,3}(?:istruzioni|regole|"
-        r"direttive|ordini)\s+(?:precedenti|sopra|del\s+sistema|originali|iniziali)",
+        r"direttive|ordini)\s+(?:precedenti|sopra|del\s+sistema|originali|iniziali)" + _OF_A_THING,
         0.75,
         lang="it",
     ),

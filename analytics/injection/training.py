@@ -32,7 +32,7 @@ from analytics.injection.model import LinearModel
 DATA = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA / "train.jsonl"
 SET_PATH = Path(__file__).resolve().parents[2] / "tests" / "analytics" / "injection_set.jsonl"
-DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5")
+DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 TARGET_FPR = 0.03
 C = 16.0
 DEV_WEIGHT = 6.0
@@ -128,7 +128,9 @@ def cross_validate(
     for train_idx, test_idx in splits:
         weights, bias = fit(x[train_idx], y[train_idx], c)
         model = LinearModel(weights, bias, 0.0)
-        logits[test_idx] = [model.logit(rows[i]["text"], rows[i]["source"]) for i in test_idx]
+        logits[test_idx] = [
+            model.decision_logit(rows[i]["text"], rows[i]["source"]) for i in test_idx
+        ]
     return CrossValidation(logits, rule_scores(rows), y, [r["family"] for r in rows])
 
 
@@ -182,7 +184,9 @@ def leave_split_out(threshold_logit: float) -> dict[str, dict[str, dict[str, flo
         model = train(rows, threshold_logit)
         test = load_rows(SET_PATH, [held])
         labels = np.array([r["label"] for r in test])
-        flagged = np.array([model.logit(r["text"], r["source"]) >= threshold_logit for r in test])
+        flagged = np.array(
+            [model.decision_logit(r["text"], r["source"]) >= threshold_logit for r in test]
+        )
         rules = rule_scores(test) >= THRESHOLD
         out[held] = {
             "model": confusion(flagged, labels),
