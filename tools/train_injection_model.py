@@ -3,7 +3,8 @@
     /work/venv/bin/python tools/train_injection_model.py [--out PATH] [--check]
 
 1. Cross-validates on the corpus (`data/train.jsonl`): by line, where the operating threshold
-   is chosen (benign FP <= 3% for rules + model), and grouped by family, reported only.
+   is chosen (benign FP <= TARGET_FPR, 2%, for rules + model), and grouped by family, reported
+   only.
 2. Leaves each development split of the labelled set out in turn (fit on the corpus and the
    other splits): the model's figures on text written by someone else.
 3. Fits the final model on the corpus plus the development splits (weighted DEV_WEIGHT).

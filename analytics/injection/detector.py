@@ -11,6 +11,7 @@ Scoring, in order:
    (`is_safe('...')`), are multiplied by `META_DAMPING`; so are phrases that `context.py`
    finds shown or reported in any text (diff lines, "if a user asks you to ...", a quote
    after "you'll see", a special token named in prose).
+   In a text with `DISCUSSION_WORDS` or more of those words every phrase is damped, quoted or not.
 5. score = 1 - prod(1 - weight): independent weak signals add up, one strong one suffices.
 """
 
@@ -38,6 +39,12 @@ MAX_DEPTH = 2
 OBFUSCATION_BONUS = 0.15
 META_DAMPING = 0.25
 SAME_FAMILY_FACTOR = 0.25
+# A text with this many `_META_WORDS` discusses attacks or code: every phrase in it, quoted or
+# not, in any view, counts as mentioned. Of ~3,300 attacks by five authors (corpus and labelled
+# set) one reaches 3 and no rule flags it; the benign texts that do are articles, blog posts and
+# test output about injection (3 rule FPs, 2 removed, both from the blind heldout5). The cost:
+# an attack that wraps itself in three such words is left to the model.
+DISCUSSION_WORDS = 3
 _EXCERPT_SIDE = 60
 
 # Words that mark a text as talking about attacks (or as code) rather than making one.
@@ -160,7 +167,7 @@ def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
     hits: list[Hit] = []
     lowered = " ".join(text.lower().split())
     meta = sum(word in lowered for word in _META_WORDS)
-    context = (_TEMPLATE_DOC.search(lowered) is not None, is_diff(text))
+    context = (_TEMPLATE_DOC.search(lowered) is not None, is_diff(text), meta >= DISCUSSION_WORDS)
     for view, view_text in normalized_views(text):
         view_lowered = lowered if not view else " ".join(view_text.lower().split())
         hits += _match(
@@ -184,10 +191,10 @@ def _match(
     source: str,
     view: str,
     meta: int,
-    context: tuple[bool, bool] = (False, False),
+    context: tuple[bool, bool, bool] = (False, False, False),
 ) -> Iterable[Hit]:
-    """context: (the text documents a chat template, the text is a diff)."""
-    template_doc, diff = context
+    """context: (the text documents a chat template, is a diff, is a discussion)."""
+    template_doc, diff, discussion = context
     present = {t for t in _TRIGGERS if t in lowered}
     for rule in RULES:
         if present.isdisjoint(rule.triggers):
@@ -196,7 +203,8 @@ def _match(
         if m is None:
             continue
         mentioned = (
-            (meta and _mentioned(text, m.start(), m.end(), meta))
+            discussion
+            or (meta and _mentioned(text, m.start(), m.end(), meta))
             or _code_argument(text, m.start(), m.end())
             or (template_doc and rule.family == "template_spoofing")
             or reported(text, m.start(), m.end(), rule.name, diff)

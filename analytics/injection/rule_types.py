@@ -17,6 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The weight of a rule whose benign look-alikes recur across authors: below the 0.5 threshold
+# alone, so it needs a second rule or the model to make a finding. Given to the rules that
+# fired on benign rows of authors they were not tuned on (dev7, once the blind heldout5, and
+# the corpus): "what are your instructions for the desk", "AI: use ..." in a changelog,
+# "repeat the text above" in search results. Leave-one-split-out at the old model threshold,
+# with the discussion rule (detector.DISCUSSION_WORDS): dev5/dev6/dev7 attacks found unchanged,
+# dev7 benign FP 10 -> 6 of 131, corpus rule FPs 23 -> 15 of 1,655. With the model off, the
+# rules alone now miss 13 more of the 712 dev attacks (all found with the model on).
+CORROBORATE = 0.45
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -5,7 +5,7 @@ and triggers are explained in `rule_types.py`."""
 from __future__ import annotations
 
 from analytics.injection.rule_types import AI as _AI
-from analytics.injection.rule_types import Rule, rule
+from analytics.injection.rule_types import CORROBORATE, Rule, rule
 from analytics.injection.rules_actions import (
     COERCION,
     ENCODING,
@@ -200,7 +200,7 @@ OVERRIDE = [
         r"post|disregard|forget|update|add|remove|wire|pay|dump|deploy|share|invoke|use|include|"
         r"stop|do\s+not|don't|reply|respond|output)\b",
         0.4,
-        0.6,
+        CORROBORATE,
     ),
     rule(
         "instruction_override",
@@ -226,7 +226,7 @@ OVERRIDE = [
         r"(?:recommend|reply|respond|say|answer)|must\s+(?:ignore|not|always|only|recommend|reply|"
         r"say|tell|disregard))\b",
         0.3,
-        0.55,
+        CORROBORATE,
     ),
     rule(
         "instruction_override",

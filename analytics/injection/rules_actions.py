@@ -4,7 +4,7 @@ payload, sending data out, calling tools. (Overrides and role hijacks: `rules.py
 from __future__ import annotations
 
 from analytics.injection.rule_types import AI as _AI
-from analytics.injection.rule_types import rule
+from analytics.injection.rule_types import CORROBORATE, rule
 
 _SECRETS = (
     "password|credential|api key|api_key|apikey|secret|token|ssh|private key|.env|"
@@ -50,7 +50,7 @@ EXTRACTION = [
         r"\b(?:what\s+(?:are|were)|reveal|print|repeat|output|recite|dump|list|show\s+me)\s+"
         r"(?:all\s+)?your\s+(?:exact\s+|original\s+|initial\s+|full\s+)?(?:\w+\s+(?:and|&)\s+)?"
         r"(?:instructions|prompt|rules|guidelines|directives|configuration)\b",
-        0.55,
+        CORROBORATE,
     ),
     rule(
         "system_prompt_extraction",
@@ -59,7 +59,7 @@ EXTRACTION = [
         r"\b(?:repeat|print|output|copy|recite|reproduce|echo|return)\s+(?:back\s+)?(?:all\s+|"
         r"exactly\s+)?(?:the\s+)?(?:words|text|everything|content|lines|message)s?\s+(?:that\s+"
         r"(?:appears?|is|was|came)\s+)?(?:above|before|preceding|prior\s+to)\b",
-        0.7,
+        CORROBORATE,
     ),
     rule(
         "system_prompt_extraction",
@@ -371,12 +371,13 @@ COERCION = [
         r"\bdd\s+if=/dev/(?:zero|random)\s+of=/dev/sd",
         0.55,
     ),
+    # "We will never ask for them": asking for things (codes, keys), not asking a person.
     rule(
         "tool_coercion",
         "secrecy",
         "without|don't|never|avoid|not|no need",
         r"\b(?:without|don't|do\s+not|never|avoid|(?:there's\s+|there\s+is\s+)?no\s+need\s+to|"
-        r"(?:and|but)\s+not)\s+(?:asking|ask(?:ing)?\s+for|"
+        r"(?:and|but)\s+not)\s+(?:asking|ask(?:ing)?\s+for(?!\s+them\b)|"
         r"telling|tell|informing|inform|notifying|notify|alerting|alert|mentioning|mention|"
         r"confirming\s+with|checking\s+with|letting)\s+(?:the\s+|any\s+)?(?:user|human|them|"
         r"operator|anyone|owner|customer)\b",

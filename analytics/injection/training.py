@@ -32,8 +32,10 @@ from analytics.injection.model import LinearModel
 DATA = Path(__file__).resolve().parent / "data"
 TRAIN_PATH = DATA / "train.jsonl"
 SET_PATH = Path(__file__).resolve().parents[2] / "tests" / "analytics" / "injection_set.jsonl"
-DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
-TARGET_FPR = 0.03
+DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+# 0.02, not 0.03: leave-one-split-out on the three blind authors (dev5, dev6, dev7), rules +
+# model, pooled: recall 0.902 / FP 0.026 (10 of 389) at 0.02, 0.920 / 0.041 (16) at 0.03.
+TARGET_FPR = 0.02
 C = 16.0
 DEV_WEIGHT = 6.0
 FOLDS = 5
