@@ -33,6 +33,7 @@ class Runtime:
     def close(self) -> None:
         for service in reversed(self.services):
             service.stop()
+        self.ingest.close()
         self.store.close()
 
 

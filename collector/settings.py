@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = Field(64 << 20, gt=0, description="Cap after gzip/deflate")
     ingest_queue_batches: int = Field(64, gt=0, description="Pending batches before 503")
     group_commit_batches: int = Field(32, gt=0, description="Batches per transaction at most")
+    ingest_workers: int = Field(
+        2, ge=0, description="Processes that decode and hash ingest; 0 = in the server process"
+    )
     retry_after_s: int = Field(1, gt=0, description="Retry-After sent with 429/503")
     console_url: str = Field("http://127.0.0.1:8501", description="Console base URL for links")
     scheduler_enabled: bool = Field(True, description="Run the scheduled jobs inside `serve`")

@@ -101,5 +101,6 @@ def digest_table(table: pa.Table) -> BatchDigest:
 
 
 def prepare_batch(batch: IngestBatch) -> None:
-    """Batch preparer (see `Store.add_batch_preparer`)."""
-    batch.derived[KEY] = digest_table(batch.table)
+    """Batch preparer (see `Store.add_batch_preparer`); a worker process may have done it."""
+    if KEY not in batch.derived:
+        batch.derived[KEY] = digest_table(batch.table)
