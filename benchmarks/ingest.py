@@ -35,10 +35,24 @@ CORES = 2
 KEYS = 65  # 64 projects x 15 payloads x 512 = 491k distinct spans for the HTTP run
 
 
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _proc_cpu(pid: int) -> float:
-    """User + system CPU seconds of a process, all threads (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of a process and its child processes (ingest workers), all
+    threads (from /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(entry.name)
+        except OSError:  # exited meanwhile
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _raw_batch(store: DuckDBStore, payload: bytes, project: str) -> int:
@@ -85,6 +99,15 @@ def sender(url: str, keys: list[str], payloads: list[bytes], stop: float, out: l
             i += 1
 
 
+def _wait_for_workers(url: str) -> None:
+    """Ingest workers start in the background; measure once they serve requests."""
+    deadline = time.monotonic() + 60
+    while not httpx.get(f"{url}/health").json()["checks"]["ingest_workers"]["ready"]:
+        if time.monotonic() > deadline:
+            raise RuntimeError("ingest workers did not start")
+        time.sleep(0.1)
+
+
 def _send_all(url: str, keys: list[str], payloads: list[bytes], seconds: float, senders: int
               ) -> tuple[list[float], float]:  # fmt: skip
     latencies: list[list[float]] = [[] for _ in range(senders)]
@@ -102,6 +125,7 @@ def _send_all(url: str, keys: list[str], payloads: list[bytes], seconds: float, 
 def http_rate(payloads: list[bytes], seconds: float, senders: int, tmp: Path) -> dict:
     proc = start_collector(tmp / "http.duckdb", "bench-admin", log_path=tmp / "serve.log")
     try:
+        _wait_for_workers(proc.url)
         admin = {"Authorization": "Bearer bench-admin"}
         keys = [httpx.post(f"{proc.url}/api/keys", headers=admin,
                            json={"project": f"bench-{i}", "role": "ingest"}).json()["key"]
@@ -146,7 +170,8 @@ def main() -> None:
         http = http_rate(payloads, args.seconds, args.senders, Path(tmp))
     print(_line("raw limit (no HTTP, no commit hooks)", raw))
     print(_line("raw limit + audit commit hook (as serve)", audited))
-    print(_line(f"HTTP, {args.senders} senders, durable acks (serve CPU)", http))
+    workers = os.environ.get("TRACEVAULT_INGEST_WORKERS", "default")
+    print(_line(f"HTTP, {args.senders} senders, durable acks, workers={workers}", http))
     print(f"  sender CPU {http['sender_cpu_us']:.1f} µs/span (same machine, not in the above)")
     p50, p99, n = http["p50_ms"], http["p99_ms"], http["requests"]
     print(f"  request latency p50 {p50:.0f} ms, p99 {p99:.0f} ms, {n} requests")
