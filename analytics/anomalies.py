@@ -70,8 +70,10 @@ def evaluate(points: dict[datetime, tuple], hour: datetime, s: Any) -> dict[str,
     cost, calls = points.get(hour, (0.0, 0))
     if cost < s.anomaly_min_cost_usd or calls < s.anomaly_min_calls:
         return None
-    base = [points.get(hour - timedelta(hours=i), (0.0, 0))[0]
-            for i in range(s.anomaly_baseline_hours, 0, -1)]  # oldest first, zero-filled
+    base = [
+        points.get(hour - timedelta(hours=i), (0.0, 0))[0]
+        for i in range(s.anomaly_baseline_hours, 0, -1)
+    ]  # oldest first, zero-filled
     started = next((i for i, v in enumerate(base) if v > 0), len(base))
     base = base[started:]  # hours before the series existed are not a baseline of zero
     if len(base) < max(MIN_HISTORY_HOURS, s.anomaly_baseline_hours // 2):

@@ -1,132 +1,86 @@
 """Metrics read from the rollups, exact for any window: the read side of `analytics.rollups`.
 
-A window [since, until) is tiled with the coarsest rollup buckets that fit inside it (days,
-then hours, then minutes) and the sub-minute edges are aggregated from raw spans with the same
-SQL the job uses. Spans the rollup job has not consumed yet (batch_id above its watermark) are
-added from raw spans too, so an answer never lags the ingest. Row-group pruning on start_time
-and batch_id keeps both raw parts small, so the cost follows the window's bucket count, not
-the number of spans stored. Percentiles come from the merged latency histograms.
+What is read is built in analytics.rollup_sql: rollup rows for the whole minutes, hours and
+days of the windows, raw spans for the edges and for the spans the rollup job has not consumed
+yet, so an answer never lags the ingest. Counts, tokens and cost are sums; percentiles come
+from the merged latency histograms (analytics.histograms, with numpy: several times cheaper
+than SQL's aggregate, sort and window function over the histogram rows).
+
+The watermark and both queries (sums, then histograms) share one snapshot, so a rollup tick
+committing in between cannot count its spans twice. A summary reads its window and the previous
+one in the same queries, one bucket each. A split by a dimension may keep only its `top` values
+by cost and merge the rest into OTHER (thousands of users make a series nobody can read, and a
+slow one), and may skip the percentiles, which the split by user or tenant rarely needs and
+which cost most there (every user's histogram rows in the window are read).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from analytics.rollups import (
-    DIMENSIONS,
-    GRAINS,
-    HOURLY_ONLY,
-    MEASURES,
-    bin_value_ms,
-    latency_sql,
-    stats_sql,
-)
-from analytics.watermark import read_watermark
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from analytics.histograms import PERCENTS, nearest_rank_bins
+from analytics.rollup_sql import OTHER, Read, Window, cover, hist_sql, stats_sql
+from analytics.rollups import DIMENSIONS, GRAINS, MEASURES, bin_value_ms
 from collector.store import Store
 
-Piece = tuple[str, datetime, datetime]
-_ORDER = ("day", "hour", "minute")
+__all__ = ["OTHER", "cover", "percentile_bins", "summaries", "summary", "timeseries"]
+
 LATENESS_S = 8 * 86400  # the default of settings.job_lateness_s
-_QUANTILES = {"p50_ms": 0.5, "p95_ms": 0.95, "p99_ms": 0.99}
+_PERCENTILES = tuple(f"p{p}_ms" for p in PERCENTS)  # p50_ms, p95_ms, p99_ms
+# Arrow initialises its hash kernels on first use (~0.3 s): pay it at start, not in a request.
+pa.array([""]).dictionary_encode()
 
 
-def _floor(t: datetime, grain: str) -> datetime:
-    step = GRAINS[grain] * 60
-    return datetime.fromtimestamp(int(t.timestamp()) // step * step, UTC)
+def _fetch(store: Store, read: Read) -> tuple[list[tuple], pa.Table | None]:
+    def run(cur: duckdb.DuckDBPyConnection) -> tuple[list[tuple], pa.Table | None]:
+        cur.execute("BEGIN TRANSACTION")  # one snapshot for the watermark and both queries
+        try:
+            row = cur.execute(
+                "SELECT batch_id FROM job_watermarks WHERE job = 'rollups'"
+            ).fetchone()
+            mark = int(row[0]) if row else 0
+            stats = cur.execute(*stats_sql(read, mark)).fetchall()
+            if not read.percentiles:
+                return stats, None
+            # The values the stats query kept: a real value equal to OTHER was added to the
+            # rest there (mine and the subtracted mine share its label), so it is here too.
+            top = None if read.top is None else sorted({r[1] for r in stats} - {OTHER})
+            sql, params = hist_sql(read, mark, top)
+            return stats, cur.sql(sql, params=params).to_arrow_table()
+        finally:
+            cur.execute("ROLLBACK")
+
+    return store.read(run)
 
 
-def _ceil(t: datetime, grain: str) -> datetime:
-    low = _floor(t, grain)
-    return low if low == t else low + timedelta(minutes=GRAINS[grain])
+def percentile_bins(hist: pa.Table) -> dict[tuple[int, str], tuple[int, ...]]:
+    """(bucket, value) -> the bins of p50/p95/p99 (see analytics.histograms), from histogram
+    rows (bucket, value, bin, n) in any order."""
+    buckets = hist.column("bucket").combine_chunks().dictionary_encode()
+    values = hist.column("value").combine_chunks().dictionary_encode()
+    width = len(values.dictionary)
+    group = buckets.indices.to_numpy().astype(np.int64) * width + values.indices.to_numpy()
+    groups = len(buckets.dictionary) * width
+    bins, n = hist.column("bin").to_numpy(), hist.column("n").to_numpy()
+    present, picks = nearest_rank_bins(group, bins, n, groups)
+    bucket_of, value_of = buckets.dictionary.to_pylist(), values.dictionary.to_pylist()
+    keys = [(bucket_of[g // width], value_of[g % width]) for g in present.tolist()]
+    return dict(zip(keys, map(tuple, picks.tolist()), strict=True))
 
 
-def cover(since: datetime, until: datetime, grains: tuple[str, ...] = _ORDER
-          ) -> tuple[list[Piece], list[tuple[datetime, datetime]]]:  # fmt: skip
-    """Rollup pieces (grain, start, end) and raw pieces (start, end) that tile [since, until)."""
-    if since >= until:
-        return [], []
-    if not grains:
-        return [], [(since, until)]
-    grain, finer = grains[0], grains[1:]
-    start, end = _ceil(since, grain), _floor(until, grain)
-    if start >= end:
-        return cover(since, until, finer)
-    left, right = cover(since, start, finer), cover(end, until, finer)
-    return left[0] + [(grain, start, end)] + right[0], left[1] + right[1]
-
-
-def _sources(
-    store: Store, project: str, since: datetime, until: datetime, grain: str, lateness: int,
-    dim: str,
-) -> tuple[str, list[Any], str, list[Any]]:  # fmt: skip
-    """WHERE over rollup rows and WHERE over raw spans that together make up the window."""
-    grains = tuple(
-        g for g in _ORDER[_ORDER.index(grain) :] if not (g == "minute" and dim in HOURLY_ONLY)
-    )
-    pieces, edges = cover(since, until, grains)
-    stored = " OR ".join("(grain = ? AND bucket >= ? AND bucket < ?)" for _ in pieces) or "false"
-    stored_params = [v for piece in pieces for v in piece]
-    mark = read_watermark(store, "rollups")
-    edge_sql = " OR ".join("(start_time >= ? AND start_time < ?)" for _ in edges) or "false"
-    raw = (f"project = ? AND start_time >= received_at - to_seconds(?) AND ("
-           f"(batch_id <= ? AND ({edge_sql})) OR "
-           f"(batch_id > ? AND start_time >= ? AND start_time < ?))")  # fmt: skip
-    raw_params = [project, lateness, mark, *[v for e in edges for v in e], mark, since, until]
-    return stored, stored_params, raw, raw_params
-
-
-def _rebucket(step_s: int | None) -> str:
-    if step_s is None:
-        return "NULL::TIMESTAMPTZ AS bucket"
-    return f"to_timestamp((epoch(bucket)::BIGINT // {step_s}) * {step_s}) AS bucket"
-
-
-def _query(
-    store: Store, project: str, since: datetime, until: datetime, grain: str, dim: str,
-    step_s: int | None, lateness: int,
-) -> tuple[list[dict], list[dict]]:  # fmt: skip
-    stored, sp, raw, rp = _sources(store, project, since, until, grain, lateness, dim)
-    names = ", ".join(MEASURES)
-    sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-    head = f"SELECT {_rebucket(step_s)}, value"
-    parts = (f"SELECT bucket, value, {{cols}} FROM {{table}} WHERE project = ? AND dim = ? "
-             f"AND ({stored}) UNION ALL SELECT bucket, value, {{cols}} FROM ({{raw}}) "
-             f"WHERE dim = ?")  # fmt: skip
-    params = [project, dim, *sp, *rp, dim]
-    raw_stats = stats_sql(raw, ["minute"], every_dim=True)
-    raw_latency = latency_sql(raw, ["minute"], every_dim=True)
-    stats = store.query(
-        f"{head}, {sums} FROM ("
-        + parts.format(cols=names, table="rollup_stats", raw=raw_stats)
-        + ") GROUP BY ALL ORDER BY ALL", params,
-    )  # fmt: skip
-    hist = (f"{head}, bin, sum(n) AS n FROM ("
-            + parts.format(cols="bin, n", table="rollup_latency", raw=raw_latency)
-            + ") GROUP BY ALL")  # fmt: skip
-    return stats, _percentiles(store, hist, params)
-
-
-def _percentiles(store: Store, hist_sql: str, params: list[Any]) -> list[dict]:
-    picks = ", ".join(
-        f"min(bin) FILTER (WHERE cum >= ceil({q} * total)) AS {name}"
-        for name, q in _QUANTILES.items()
-    )
-    return store.query(
-        f"WITH h AS ({hist_sql}), c AS (SELECT *, "
-        "sum(n) OVER (PARTITION BY bucket, value ORDER BY bin) AS cum, "
-        "sum(n) OVER (PARTITION BY bucket, value) AS total FROM h) "
-        f"SELECT bucket, value, {picks} FROM c GROUP BY ALL", params,
-    )  # fmt: skip
-
-
-def _point(stats: dict[str, Any], pct: dict[str, Any] | None) -> dict[str, Any]:
-    out = {m: stats[m] for m in MEASURES}
-    out["traces"] = stats["root_spans"]  # a task is a root span; see the module docstring
-    out["success_rate"] = _rate(stats["model_errors"], stats["model_calls"])
-    out["task_success_rate"] = _rate(stats["root_errors"], stats["root_spans"])
-    for name in _QUANTILES:
-        out[name] = bin_value_ms(pct[name]) if pct and pct[name] is not None else None
+def _point(measures: dict[str, Any], bins: tuple[int, ...] | None, percentiles: bool = True
+           ) -> dict[str, Any]:  # fmt: skip
+    out = dict(measures)
+    out["traces"] = out["root_spans"]  # a task is a root span; see analytics.rollups
+    out["success_rate"] = _rate(out["model_errors"], out["model_calls"])
+    out["task_success_rate"] = _rate(out["root_errors"], out["root_spans"])
+    for i, name in enumerate(_PERCENTILES if percentiles else ()):
+        out[name] = bin_value_ms(bins[i]) if bins else None
     return out
 
 
@@ -134,26 +88,49 @@ def _rate(errors: int | None, total: int | None) -> float | None:
     return 1 - errors / total if total else None
 
 
+def _rows(store: Store, read: Read) -> list[tuple[int, str, dict[str, Any]]]:
+    """(bucket, value, point) per bucket and value that had spans, in that order."""
+    stats, hist = _fetch(store, read)
+    bins = {} if hist is None else percentile_bins(hist)
+    names = list(MEASURES)
+    return [(b, v, _point(dict(zip(names, rest, strict=True)), bins.get((b, v)), hist is not None))
+            for b, v, *rest in stats]  # fmt: skip
+
+
+def summaries(store: Store, project: str, windows: list[Window],
+              lateness_s: int = LATENESS_S) -> list[dict[str, Any]]:  # fmt: skip
+    """Totals over each [since, until) of `windows`, read together in one snapshot."""
+    read = Read(project, windows, "all", "day", None, lateness_s)
+    found = {b: point for b, _, point in _rows(store, read)}
+    empty = _point(dict.fromkeys(MEASURES, 0), None)
+    return [found.get(i, empty) for i in range(len(windows))]
+
+
 def summary(store: Store, project: str, since: datetime, until: datetime,
             lateness_s: int = LATENESS_S) -> dict[str, Any]:  # fmt: skip
     """Totals over [since, until); `lateness_s` must be the rollup job's (settings)."""
-    stats, pct = _query(store, project, since, until, "day", "all", None, lateness_s)
-    empty = dict.fromkeys(MEASURES, 0)
-    return _point(stats[0] if stats else empty, pct[0] if pct else None)
+    return summaries(store, project, [(since, until)], lateness_s)[0]
 
 
 def timeseries(store: Store, project: str, since: datetime, until: datetime, bucket: str,
-               by: str | None, lateness_s: int = LATENESS_S) -> list[dict[str, Any]]:  # fmt: skip
+               by: str | None, lateness_s: int = LATENESS_S, top: int | None = None,
+               percentiles: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+    """Points per bucket (and value of `by`). With `top`, only the `top` values with the
+    most cost (then spans) over the window keep their own series; the rest are merged into
+    one series whose value is OTHER (exact sums; percentiles from the merged histograms).
+    Without `percentiles`, the points have no p50/p95/p99 (and the histograms are not read)."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"by must be one of {sorted(DIMENSIONS)}")
     step = GRAINS[bucket] * 60
-    stats, pct = _query(store, project, since, until, bucket, by or "all", step, lateness_s)
-    pct_by_key = {(p["bucket"], p["value"]): p for p in pct}
+    top = top if by else None
+    read = Read(project, [(since, until)], by or "all", bucket, step, lateness_s, top, percentiles)
+    iso: dict[int, str] = {}
     points = []
-    for row in stats:
-        point = {"bucket": row["bucket"].isoformat(), **_point(row, pct_by_key.get(
-            (row["bucket"], row["value"])))}  # fmt: skip
+    for b, value, point in _rows(store, read):
+        if b not in iso:
+            iso[b] = datetime.fromtimestamp(b, UTC).isoformat()
+        row = {"bucket": iso[b], **point}
         if by:
-            point[by] = row["value"] or None
-        points.append(point)
+            row[by] = value or None
+        points.append(row)
     return points

@@ -50,31 +50,38 @@ _ROW = f"""
 
 
 def _fill(store: DuckDBStore, first: int, count: int, start: str, step_us: int,
-          received: str, late_every: int = 0) -> None:  # fmt: skip
-    """Insert `count` spans numbered from `first` on the writer, in batches of BATCH."""
+          received: str, late_every: int = 0, template: str = _ROW) -> None:  # fmt: skip
+    """Insert `count` spans numbered from `first` on the writer, in batches of BATCH.
+
+    `template` is the SELECT list of one span (see _ROW); benchmarks/query_latency.py passes
+    one with more projects and realistic dimension cardinalities."""
     late = f" - CASE WHEN i % {late_every} = 0 THEN INTERVAL 3 HOUR ELSE INTERVAL 0 SECOND END" \
         if late_every else ""  # fmt: skip
-    row = _ROW.replace("{received}", received)
+    row = template.replace("{received}", received)
     first_batch = first // BATCH + 1
 
     def write(con):  # type: ignore[no-untyped-def]
         con.execute(
             f"INSERT INTO spans SELECT {row} FROM (SELECT i, TIMESTAMPTZ '{start}' + "
             f"to_microseconds((i - {first}) * {step_us}){late} AS t "
-            f"FROM range({first}, {first + count}) r(i))", [first_batch - first // BATCH])
+            f"FROM range({first}, {first + count}) r(i))",
+            [first_batch - first // BATCH],
+        )
         con.execute(
             "INSERT INTO ingest_batches SELECT b + 1, 'bench', NULL, "
             f"least({BATCH}, {first + count} - b * {BATCH}), now() "
-            f"FROM range({first // BATCH}, ({first + count} + {BATCH - 1}) // {BATCH}) r(b)")
+            f"FROM range({first // BATCH}, ({first + count} + {BATCH - 1}) // {BATCH}) r(b)"
+        )
 
     store.write(write).result()
 
 
-def _roll_history(store: DuckDBStore, hi: int, jobs: list[str]) -> None:
-    where = "batch_id <= ?"
-    stats = store.read(lambda c: c.sql(stats_sql(where, list(GRAINS)), params=[hi])
+def _roll_history(store: DuckDBStore, hi: int, jobs: list[str], lo: int = 0) -> None:
+    """Roll up batches (lo, hi] and set every job's watermark to hi."""
+    where = "batch_id > ? AND batch_id <= ?"
+    stats = store.read(lambda c: c.sql(stats_sql(where, list(GRAINS)), params=[lo, hi])
                        .to_arrow_table())  # fmt: skip
-    lat = store.read(lambda c: c.sql(latency_sql(where, list(GRAINS)), params=[hi])
+    lat = store.read(lambda c: c.sql(latency_sql(where, list(GRAINS)), params=[lo, hi])
                      .to_arrow_table())  # fmt: skip
 
     def write(con):  # type: ignore[no-untyped-def]

@@ -181,8 +181,7 @@ def _slack_fields(n: Notification) -> list[dict[str, str]]:
 
 def _slack_examples(n: Notification, console_base: str) -> dict[str, Any]:
     lines = [
-        f"• <{trace_link(console_base, n.project, t)}|{t[:16]}>"
-        for t in n.examples[:MAX_EXAMPLES]
+        f"• <{trace_link(console_base, n.project, t)}|{t[:16]}>" for t in n.examples[:MAX_EXAMPLES]
     ]
     return {"type": "section", "text": _mrkdwn("*Example traces*\n" + "\n".join(lines))}
 

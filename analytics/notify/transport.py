@@ -38,8 +38,9 @@ class SendResult:
 
 
 class Sender(Protocol):
-    def send(self, url: str, body: bytes, headers: dict[str, str], timeout_s: float) -> SendResult:
-        ...
+    def send(
+        self, url: str, body: bytes, headers: dict[str, str], timeout_s: float
+    ) -> SendResult: ...
 
     def close(self) -> None: ...
 

@@ -64,6 +64,7 @@ def m001_core(con: duckdb.DuckDBPyConnection) -> None:
 def _registry() -> dict[int, Migration]:
     # Imported here so feature modules may import the store without an import cycle.
     from analytics.alerts.tables import m004_alerts, m006_alert_replay
+    from analytics.rollups import m005_rollup_grains
     from analytics.tables import m003_analytics
     from collector.audit.chain import m002_audit
 
@@ -72,6 +73,7 @@ def _registry() -> dict[int, Migration]:
         2: m002_audit,
         3: m003_analytics,
         4: m004_alerts,
+        5: m005_rollup_grains,
         6: m006_alert_replay,
     }
 

@@ -183,7 +183,11 @@ def test_rollups_match_the_raw_spans_per_hour_and_model(seeded: Seeded) -> None:
     for key, want in expected.items():
         p = got[key]
         assert (p["spans"], p["model_calls"], p["errors_transient"], p["input_tokens"]) == (
-            want["spans"], want["model_calls"], want["errors_transient"], want["input_tokens"]), key
+            want["spans"],
+            want["model_calls"],
+            want["errors_transient"],
+            want["input_tokens"],
+        ), key
         assert p["cost_usd"] == pytest.approx(want["cost"], abs=1e-9), key
         durations = sorted(want["durations"])
         for name, q in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
@@ -243,3 +247,29 @@ def test_user_rollup_kept_hourly_answers_minute_edges_from_raw(seeded: Seeded) -
             row[0] += 1
             row[1] += x.attrs.get("tracevault.cost.usd", 0.0)
     assert got == {k: (v[0], round(v[1], 6)) for k, v in want.items()}
+
+
+def test_timeseries_top_keeps_costliest_user_and_merges_the_rest(seeded: Seeded) -> None:
+    params = {"since": (seeded.h0 - timedelta(hours=24)).isoformat(),
+              "until": (seeded.h0 + timedelta(hours=3)).isoformat(), "bucket": "day",
+              "by": "user"}  # fmt: skip
+    full = seeded.reader.get("/api/metrics/timeseries", params=params).json()["points"]
+    body = seeded.reader.get("/api/metrics/timeseries", params={**params, "top": 1}).json()
+    totals: dict[str | None, list[float]] = defaultdict(lambda: [0.0, 0])
+    for p in full:
+        totals[p["user"]][0] -= p["cost_usd"]
+        totals[p["user"]][1] -= p["spans"]
+    (top,) = sorted(totals, key=lambda u: (*totals[u], u or ""))[:1]
+    want: dict[tuple[str, str | None], list[float]] = defaultdict(lambda: [0, 0.0])
+    for p in full:
+        row = want[(p["bucket"], p["user"] if p["user"] == top else "(other)")]
+        row[0] += p["spans"]
+        row[1] += p["cost_usd"]
+    got = {(p["bucket"], p["user"]): [p["spans"], p["cost_usd"]] for p in body["points"]}
+    assert body["top"] == 1 and len({u for _, u in got}) == 2
+    assert got == {k: [v[0], pytest.approx(v[1], abs=1e-9)] for k, v in want.items()}
+    bad = seeded.reader.get("/api/metrics/timeseries", params={**params, "top": 0})
+    assert bad.status_code == 400
+    lean_params = {**params, "top": 1, "percentiles": "false"}
+    lean = seeded.reader.get("/api/metrics/timeseries", params=lean_params).json()
+    assert [set(p) & {"p50_ms", "p95_ms"} for p in lean["points"]] == [set()] * len(got)
