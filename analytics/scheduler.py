@@ -205,6 +205,12 @@ class JobScheduler:
             self._scheduler.add_job(self.runner.run, trigger, args=[name], id=name, name=name)
         self._scheduler.start()
 
+    def health_check(self) -> tuple[str, dict[str, Any]]:
+        """For /health: switched off by settings is healthy; switched on but not running is not."""
+        enabled = self._settings.scheduler_enabled
+        running = self._scheduler is not None and bool(self._scheduler.running)
+        return "scheduler", {"ok": running or not enabled, "enabled": enabled, "running": running}
+
     def stop(self) -> None:
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None:

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -27,6 +27,9 @@ from collector.settings import Settings
 from collector.store import IngestBatch, Store
 from collector.store.arrow_rows import rows_to_table
 from instrument.redaction import RedactionConfig, get_redactor, load_redaction_config
+
+if TYPE_CHECKING:
+    from collector.ingest_pool import PreparePool
 
 log = logging.getLogger(__name__)
 PROTOBUF = "application/x-protobuf"
@@ -178,11 +181,16 @@ class IngestPipeline:
             frozenset(settings.allow_unredacted_projects),
             settings.redaction_config,
         )
-        self._pool = None
-        if settings.ingest_workers > 0:
+        self._workers = settings.ingest_workers
+        self._pool: PreparePool | None = None
+
+    def start(self) -> None:
+        """Spawn the worker processes (by the server at start-up, not when a runtime is merely
+        built: tests and tools that ingest through the store directly never need them)."""
+        if self._workers > 0 and self._pool is None:
             from collector.ingest_pool import PreparePool  # imports this module
 
-            self._pool = PreparePool(self._options, settings.ingest_workers)
+            self._pool = PreparePool(self._options, self._workers)
 
     def prepare(
         self, body: bytes, kind: str, encoding: str | None, project: str, key_id: str | None
@@ -215,7 +223,7 @@ class IngestPipeline:
         return prepared, self.submit(prepared) if prepared.batch is not None else None
 
     def workers(self) -> dict[str, Any]:
-        """For /health: worker processes configured and whether they have started."""
+        """For /health: worker processes running and whether they have started."""
         pool = self._pool
         return {"workers": 0 if pool is None else pool.size, "ready": pool is None or pool.ready}
 

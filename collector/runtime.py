@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from analytics.alerts.service import NotifyService
 from analytics.scheduler import JobScheduler
@@ -27,8 +27,14 @@ class Runtime:
     services: list[Service] = field(default_factory=list)
 
     def start(self) -> None:
+        self.ingest.start()
         for service in self.services:
             service.start()
+
+    def service_checks(self) -> dict[str, dict[str, Any]]:
+        """/health entries of the services that report one (`health_check() -> (name, check)`)."""
+        reports = (getattr(s, "health_check", None) for s in self.services)
+        return dict(report() for report in reports if report is not None)
 
     def close(self) -> None:
         for service in reversed(self.services):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from analytics.alerts.defaults import default_specs
@@ -29,7 +28,7 @@ def probe_for(store: Store, settings: Settings) -> Probe:
     def health_failures() -> int:
         from collector.api.admin import health_checks  # the routes import us: import late
 
-        checks = health_checks(SimpleNamespace(store=store, settings=settings))  # type: ignore[arg-type]
+        checks = health_checks(store, settings)
         return sum(1 for check in checks.values() if not check["ok"])
 
     return Probe(store.queue_depth, health_failures)

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from collector.api.deps import AdminKey, ReadKey, RuntimeDep
 from collector.keys import ApiKey
+from collector.settings import Settings
+from collector.store import Store
 
 router = APIRouter()
 
@@ -49,30 +51,27 @@ def revoke_key(key_id: str, runtime: RuntimeDep, _: AdminKey) -> Response:
     return Response(status_code=204)
 
 
-def health_checks(runtime: RuntimeDep) -> dict[str, dict[str, Any]]:
+def health_checks(store: Store, settings: Settings) -> dict[str, dict[str, Any]]:
+    """The checks that need only the store and settings (the alert rules' probe runs these)."""
     checks: dict[str, dict[str, Any]] = {}
     try:
-        runtime.store.write(lambda con: con.execute("SELECT 1").fetchone()).result(timeout=5)
+        store.write(lambda con: con.execute("SELECT 1").fetchone()).result(timeout=5)
         checks["database"] = {"ok": True}
     except Exception as exc:  # any failure here means unhealthy, reported not raised
         checks["database"] = {"ok": False, "error": str(exc)}
-    depth, cap = runtime.store.queue_depth(), runtime.settings.ingest_queue_batches
+    depth, cap = store.queue_depth(), settings.ingest_queue_batches
     checks["ingest_queue"] = {"ok": depth < cap, "depth": depth, "capacity": cap}
-    ingest = getattr(runtime, "ingest", None)  # the alert rules' probe passes no pipeline
-    if ingest is not None:
-        # Still starting is healthy: requests are prepared in the server process meanwhile.
-        checks["ingest_workers"] = {"ok": True, **ingest.workers()}
-    free_mb = shutil.disk_usage(runtime.settings.db_path.resolve().parent).free // (1 << 20)
-    checks["disk"] = {"ok": free_mb >= runtime.settings.min_free_disk_mb, "free_mb": free_mb}
-    scheduler = getattr(runtime, "scheduler", None)
-    if scheduler is not None:
-        checks["scheduler"] = {"ok": bool(scheduler.running)}
+    free_mb = shutil.disk_usage(settings.db_path.resolve().parent).free // (1 << 20)
+    checks["disk"] = {"ok": free_mb >= settings.min_free_disk_mb, "free_mb": free_mb}
     return checks
 
 
 @router.get("/health", tags=["ops"], summary="Liveness and readiness, no key needed")
 def health(runtime: RuntimeDep, response: Response) -> dict[str, Any]:
-    checks = health_checks(runtime)
+    checks = health_checks(runtime.store, runtime.settings)
+    # Still starting is healthy: requests are prepared in the server process meanwhile.
+    checks["ingest_workers"] = {"ok": True, **runtime.ingest.workers()}
+    checks.update(runtime.service_checks())  # e.g. the scheduler
     ok = all(c["ok"] for c in checks.values())
     response.status_code = 200 if ok else 503
     return {"status": "ok" if ok else "unhealthy", "checks": checks}

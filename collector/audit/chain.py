@@ -135,8 +135,9 @@ def _digest_stored(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, 
     """Index and digest batches from their stored rows (the fallback, all SQL)."""
     if not ids:
         return {}
-    con.execute(_INDEX_SQL, _window(ids))
-    return {b: (n, d) for b, n, d in con.execute(_DIGEST_SQL, _window(ids)).fetchall()}
+    window = _window(ids)
+    con.execute(_INDEX_SQL, window)
+    return {b: (n, d) for b, n, d in con.execute(_DIGEST_SQL, window).fetchall()}
 
 
 def _store_prepared(

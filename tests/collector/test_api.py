@@ -27,6 +27,13 @@ def test_health_answers_without_a_key(collector: Collector) -> None:
     assert body["checks"]["database"] == {"ok": True}
 
 
+def test_health_reports_scheduler_and_ingest_workers_when_serving(collector: Collector) -> None:
+    checks = httpx.get(f"{collector.url}/health").json()["checks"]
+    assert checks["scheduler"] == {"ok": True, "enabled": True, "running": True}
+    assert checks["ingest_workers"]["workers"] == 2
+    assert set(checks) == {"database", "ingest_queue", "disk", "ingest_workers", "scheduler"}
+
+
 def test_api_refuses_missing_unknown_and_wrong_role_keys(
     collector: Collector, project: str
 ) -> None:
