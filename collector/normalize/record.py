@@ -40,6 +40,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _KINDS = ("unspecified", "internal", "server", "client", "producer", "consumer")
 _STATUS = ("unset", "ok", "error")
 _NO_TOKENS: tuple[None, None, None, None] = (None, None, None, None)
+# Attribute maps are stored with sorted keys: the protobuf decoder yields them in a per-process
+# hash order, so without sorting the same span would be stored differently by each ingest worker.
+_SORTED = orjson.OPT_SORT_KEYS
 _last_resource: tuple[dict[str, Any] | None, str] = (None, "{}")
 
 
@@ -48,7 +51,7 @@ def _resource_json(resource: dict[str, Any]) -> str:
     global _last_resource
     cached, text = _last_resource
     if cached is not resource:
-        text = orjson.dumps(resource).decode()
+        text = orjson.dumps(resource, option=_SORTED).decode()
         _last_resource = (resource, text)
     return text
 
@@ -64,14 +67,15 @@ def _events_json(events: list[dict[str, Any]]) -> str:
         [
             {"name": e["name"], "time": _time(e["time_ns"]), "attributes": e["attributes"]}
             for e in events
-        ]
+        ],
+        option=_SORTED,
     ).decode()
 
 
 def _attributes_json(attrs: dict[str, Any], content_keys: list[str]) -> str:
     if content_keys:
         attrs = {key: value for key, value in attrs.items() if key not in content_keys}
-    return orjson.dumps(attrs).decode()
+    return orjson.dumps(attrs, option=_SORTED).decode()
 
 
 def to_row(span: RawSpan, project: str) -> tuple[Any, ...]:
@@ -120,7 +124,7 @@ def to_row(span: RawSpan, project: str) -> tuple[Any, ...]:
         _attributes_json(attrs, content_keys),
         _resource_json(span.resource),
         _events_json(span.events),
-        orjson.dumps(span.links).decode() if span.links else "[]",
+        orjson.dumps(span.links, option=_SORTED).decode() if span.links else "[]",
         None if content is None else orjson.dumps(content).decode(),
         redaction(attrs, p),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analytics.injection import ENV_VAR, MODEL_ENV_VAR
 from analytics.jobs import default_jobs
 from analytics.scheduler import JobRunner
 from collector.metrics import CollectorMetrics
@@ -39,3 +40,11 @@ def ingest(store: DuckDBStore) -> Callable[[list[dict[str, Any]]], int]:
         return store.ingest(IngestBatch(project, None, records_to_table(records))).result()
 
     return send
+
+
+@pytest.fixture
+def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Injection tests pin exact rule scores: no plug-in scorers, the learned model off. Model
+    tests pass `model=True` or call it directly."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv(MODEL_ENV_VAR, "off")

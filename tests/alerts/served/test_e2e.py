@@ -126,12 +126,13 @@ def test_auth_errors_from_model_api_fire_the_default_warning(
     served: Collector, slack: SlackServer, project: str
 ) -> None:
     with agent(served.url, served.new_key(project, "ingest")) as call:
-        call(2, ApiError(401, type="authentication_error"))
+        call(1, ApiError(401, type="authentication_error"))
     rule = "Model API answered 401/403"
     (msg,) = wait_until(lambda: messages_for(slack, DEFAULT_HOOK, project, rule))
     assert msg.json()["blocks"][0]["text"]["text"] == f":warning: FIRING · {rule}"
-    # both spans leave the agent in one export, so they are counted together
-    assert msg.json()["blocks"][1]["fields"][3]["text"] == "*Value*\n2 (threshold &gt; 0)"
+    # one call: several would reach the collector in one export or two (the batch processor's
+    # timer may fall between them), and the rule fires on the first
+    assert msg.json()["blocks"][1]["fields"][3]["text"] == "*Value*\n1 (threshold &gt; 0)"
 
 
 def test_restart_between_firing_and_delivery_still_delivers_once(
