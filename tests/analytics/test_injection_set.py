@@ -37,7 +37,8 @@ def test_labelled_set_confusion_counts_are_pinned_per_split(model: bool) -> None
     # in-sample: the honest figures are leave-one-split-out (tools/train_injection_model.py).
     # Rules alone miss more than before: weak rules now need the model or a second rule.
     # "heldout6" was written blind by a fifth author after all of that and scored once (recall
-    # 0.940, FP 0.038): the shipped detector's only out-of-sample figure. Never tune on it.
+    # 0.940, FP 0.038); "heldout7" by a sixth author, after the shipped detector was frozen,
+    # scored once (recall 0.915, FP 0.023). They are the out-of-sample figures: never tune on them.
     counts: dict[str, Counter] = {}
     for row in load_set():
         flagged = score_text(row["text"], source=row["source"], model=model).score >= 0.5
@@ -48,6 +49,9 @@ def test_labelled_set_confusion_counts_are_pinned_per_split(model: bool) -> None
     dev6 = Counter(tp=130, fn=0, fp=0, tn=130) if model else Counter(tp=50, fn=80, fp=0, tn=130)
     dev7 = Counter(tp=129, fn=0, fp=4, tn=127) if model else Counter(tp=49, fn=80, fp=3, tn=128)
     heldout6 = Counter(tp=125, fn=8, fp=5, tn=126) if model else Counter(tp=58, fn=75, fp=2, tn=129)
+    heldout7 = (
+        Counter(tp=119, fn=11, fp=3, tn=126) if model else Counter(tp=43, fn=87, fp=2, tn=127)
+    )
     short = (0, 0, 0) if model else (1, 0, 2)  # rules alone: misses on dev, dev2, dev3
     assert counts == {
         "dev": Counter(tp=103 - short[0], fn=short[0], fp=0, tn=87),
@@ -58,4 +62,5 @@ def test_labelled_set_confusion_counts_are_pinned_per_split(model: bool) -> None
         "dev6": dev6,
         "dev7": dev7,
         "heldout6": heldout6,
+        "heldout7": heldout7,
     }
