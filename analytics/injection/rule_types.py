@@ -73,3 +73,14 @@ AI = (
     r"(?:ai|a\.i\.|assistant|llm|(?:large\s+)?language\s+model|chat\s?bot|bot|agent|"
     r"gpt|chatgpt|claude|gemini|copilot|automated\s+(?:system|agent|tool|reader|process))"
 )
+
+# The families the tables of other languages use, in the order they unpack them (_O, _R, ...).
+I18N_FAMILIES = (
+    "instruction_override",
+    "role_hijack",
+    "system_prompt_extraction",
+    "exfiltration",
+    "tool_coercion",
+)
+# An address, a URL or a redaction tag (<EMAIL_ADDRESS>); not any "<", which HTML is full of.
+I18N_SINK = r"\S*(?:@|https?://|<[a-z]+_[a-z_]+)"

@@ -1,4 +1,5 @@
-"""The core attack phrases in other languages: es, fr, de, pt, it, zh, ja, ru, ko, nl.
+"""The core attack phrases in other languages: es, fr, de, pt, it here;
+zh, ja, ru, ko, nl in `rules_i18n_more.py`.
 
 Covered per language: instruction override, system-prompt extraction, unrestricted persona,
 secrecy towards the user and sending secrets somewhere. Phrases are kept specific (an
@@ -8,12 +9,12 @@ instruction object is required after "ignore"), because the same verbs are every
 
 from __future__ import annotations
 
-from analytics.injection.rule_types import Rule, rule
+from analytics.injection.rule_types import I18N_FAMILIES, I18N_SINK, Rule, rule
+from analytics.injection.rules_i18n_more import JA, KO_NL, RU, ZH
 
-_O, _R, _E = "instruction_override", "role_hijack", "system_prompt_extraction"
-_X, _C = "exfiltration", "tool_coercion"
-# An address, a URL or a redaction tag (<EMAIL_ADDRESS>); not any "<", which HTML is full of.
-_SINK = r"\S*(?:@|https?://|<[a-z]+_[a-z_]+)"
+_O, _R, _E, _X, _C = I18N_FAMILIES
+_SINK = I18N_SINK
+
 # "las instrucciones anteriores del formulario": the earlier instructions of a form, a parcel,
 # a document, not the model's (the English rules' `_NOT_OF_A_THING`, for the Romance tables).
 _MODEL_NOUNS = (
@@ -276,176 +277,5 @@ IT = [
     ),
 ]
 
-ZH = [
-    rule(
-        _O,
-        "ignore_previous",
-        "忽|无视|忘|不要理会|跳过",
-        r"(?:忽略|忽视|无视|忘记|忘掉|不要理会|跳过)(?:掉)?(?:你)?(?:之前|以上|上面|先前|前面|"
-        r"原来|原有|所有|全部|系统)的?(?:所有|全部)?的?(?:指令|指示|说明|规则|提示|设定|命令)",
-        0.75,
-        lang="zh",
-    ),
-    rule(
-        _E,
-        "reveal_prompt",
-        "系统|指令",
-        r"(?:显示|输出|告诉我|透露|泄露|打印|重复|给我看|展示|翻译)(?:一下)?(?:你的)?"
-        r"(?:系统提示词?|系统指令|初始指令|原始指令|隐藏指令|系统消息)",
-        0.75,
-        lang="zh",
-    ),
-    rule(
-        _R,
-        "unrestricted",
-        "限制|约束|过滤|规则",
-        r"(?:你现在是|从现在开始你是|扮演).{0,30}(?:没有|不受|无)(?:任何)?(?:限制|约束|过滤|规则)",
-        0.8,
-        lang="zh",
-    ),
-    rule(_C, "secrecy", "用户", r"(?:不要|别|不得|切勿)(?:告诉|通知|提醒|让)用户", 0.55, lang="zh"),
-    rule(
-        _X,
-        "send_to",
-        "发",
-        r"(?:发送|转发|上传|发)(?:到|给|至).{0,30}(?:@|https?://|<[a-z]+_[a-z_]+)|"
-        r"把.{0,20}(?:密码|凭证|密钥|聊天记录|对话).{0,20}(?:发送|转发|发)",
-        0.7,
-        lang="zh",
-    ),
-]
-
-JA = [
-    rule(
-        _O,
-        "ignore_previous",
-        "無視|忘れ",
-        r"(?:以前|前|上記|これまで|元|すべて|全て|システム)の(?:すべての|全ての)?"
-        r"(?:指示|命令|ルール|プロンプト|設定)を(?:すべて|全て)?(?:無視|忘れ)",
-        0.75,
-        lang="ja",
-    ),
-    rule(
-        _E,
-        "reveal_prompt",
-        "システムプロンプト|指示",
-        r"(?:システムプロンプト|初期指示|元の指示|隠された指示)を(?:そのまま)?"
-        r"(?:表示|出力|教え|見せ|開示|繰り返)",
-        0.75,
-        lang="ja",
-    ),
-    rule(
-        _R,
-        "unrestricted",
-        "制限|フィルター|ルール",
-        r"(?:あなたは今から|今からあなたは|これからあなたは).{0,30}(?:制限|フィルター|ルール)"
-        r"(?:なし|のない|がない|を解除)",
-        0.8,
-        lang="ja",
-    ),
-    rule(
-        _C,
-        "secrecy",
-        "ユーザー",
-        r"ユーザーに(?:は)?(?:言わない|伝えない|知らせない|言わず|知らせず|伝えず|内緒)",
-        0.55,
-        lang="ja",
-    ),
-    rule(
-        _X,
-        "send_to",
-        "送",
-        r"(?:パスワード|認証情報|APIキー|会話履歴|個人情報).{0,30}(?:に|へ)(?:送信|転送|送っ)",
-        0.7,
-        lang="ja",
-    ),
-]
-
-RU = [
-    rule(
-        _O,
-        "ignore_previous",
-        "игнор|забудь|не обращай",
-        r"(?:игнорируй|проигнорируй|забудь|не\s+обращай\s+внимания\s+на)\w*\s+(?:\w+\s+){0,2}"
-        r"(?:предыдущие|прошлые|вышеуказанные|все|системные|исходные)\s+(?:\w+\s+)?"
-        r"(?:инструкции|указания|правила|команды)",
-        0.75,
-        lang="ru",
-    ),
-    rule(
-        _E,
-        "reveal_prompt",
-        "промпт|инструкции",
-        r"(?:покажи|выведи|раскрой|расскажи|напиши|повтори|переведи)\w*\s+(?:\w+\s+){0,2}"
-        r"(?:системный\s+промпт|системные\s+инструкции|исходные\s+инструкции|"
-        r"скрытые\s+инструкции)",
-        0.75,
-        lang="ru",
-    ),
-    rule(
-        _R,
-        "unrestricted",
-        "без",
-        r"(?:теперь\s+ты|отныне\s+ты|ты\s+теперь|веди\s+себя\s+как).{0,60}"
-        r"без\s+(?:каких-либо\s+|всяких\s+)?(?:ограничений|фильтров|правил|цензуры)",
-        0.8,
-        lang="ru",
-    ),
-    rule(
-        _C,
-        "secrecy",
-        "пользовател",
-        r"не\s+(?:говори|сообщай|рассказывай)\s+(?:об\s+этом\s+)?пользователю|"
-        r"без\s+ведома\s+пользователя",
-        0.55,
-        lang="ru",
-    ),
-    rule(
-        _X,
-        "send_to",
-        "отправь|перешли|пошли",
-        r"(?:отправь|перешли|пошли)\w*\s+(?:\w+\s+){0,5}(?:пароли?|учетные\s+данные|ключи|"
-        rf"историю|переписку|данные)\b.{{0,40}}(?:на|по\s+адресу)\s+{_SINK}",
-        0.7,
-        lang="ru",
-    ),
-]
-
-KO_NL = [
-    rule(
-        _O,
-        "ignore_previous",
-        "무시|잊어",
-        r"(?:이전|위의|모든|기존)\s?(?:의\s)?(?:모든\s)?(?:지시|지침|명령|규칙)(?:사항)?(?:을|를)\s?"
-        r"(?:무시|잊어)",
-        0.75,
-        lang="ko",
-    ),
-    rule(
-        _E,
-        "reveal_prompt",
-        "프롬프트",
-        r"시스템\s?프롬프트(?:를|을)?\s?(?:보여|출력|알려|공개)",
-        0.75,
-        lang="ko",
-    ),
-    rule(
-        _O,
-        "ignore_previous",
-        "negeer|vergeet",
-        r"\b(?:negeer|vergeet)\s+(?:\w+\s+){0,2}(?:vorige|eerdere|bovenstaande|alle)\s+"
-        r"(?:instructies|regels|opdrachten)",
-        0.75,
-        lang="nl",
-    ),
-    rule(
-        _E,
-        "reveal_prompt",
-        "systeem",
-        r"\b(?:toon|geef|laat)\s+(?:\w+\s+){0,2}(?:systeemprompt|systeeminstructies)",
-        0.75,
-        lang="nl",
-    ),
-]
 
 I18N_RULES: tuple[Rule, ...] = (*ES, *FR, *DE, *PT, *IT, *ZH, *JA, *RU, *KO_NL)
