@@ -20,6 +20,10 @@ class JobMetrics:
         self.duration = metrics.job_duration
         self.runs = Counter("tracevault_job_runs", "Job runs", ["job", "status"], registry=r)
         self.rows = Counter("tracevault_job_rows_read", "Rows read by jobs", ["job"], registry=r)
+        self.pruned = Counter(
+            "tracevault_job_rows_pruned", "Rows deleted or emptied by retention jobs", ["job"],
+            registry=r,
+        )  # fmt: skip
         self.findings = Counter(
             "tracevault_job_findings", "Findings reported by jobs", ["job"], registry=r
         )
@@ -44,6 +48,7 @@ class JobMetrics:
         self.duration.labels(job).observe(run["duration_ms"] / 1000)
         self.runs.labels(job, run["status"]).inc()
         self.rows.labels(job).inc(run["rows_read"])
+        self.pruned.labels(job).inc(run["rows_pruned"])
         self.findings.labels(job).inc(run["findings"])
         if run["status"] == "ok":
             self.last_success.labels(job).set(run["finished_at"].timestamp())

@@ -59,6 +59,9 @@ class JobOutcome:
     rows_read: int = 0
     findings: list[Finding] = field(default_factory=list)
     write: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+    # Retention: deletes or empties rows in the run's transaction and returns how many, which
+    # the run records as `rows_pruned` (kept apart from `rows_read`, what the job looked at).
+    prune: Callable[[duckdb.DuckDBPyConnection], int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,8 @@ class JobRunner:
             run = {"job": name, "trigger": trigger, "started_at": started, "_t0": t0,
                    "batch_lo": ctx.batches.lo if ctx.batches else None,
                    "batch_hi": ctx.batches.hi if ctx.batches else None}  # fmt: skip
-            run.update(rows_read=outcome.rows_read, findings=len(outcome.findings), error=error)
+            run.update(rows_read=outcome.rows_read, rows_pruned=0, findings=len(outcome.findings),
+                       error=error)  # fmt: skip
             run["error"] = self._commit(spec, ctx, outcome, run)
             run["status"] = "error" if run["error"] else "ok"
             del run["_t0"]
@@ -134,6 +138,8 @@ class JobRunner:
             if run["error"] is None:
                 if outcome.write is not None:
                     outcome.write(con)
+                if outcome.prune is not None:
+                    run["rows_pruned"] = outcome.prune(con)
                 upsert_findings(con, outcome.findings, spec.name, ctx.now)
                 if ctx.batches is not None and not ctx.batches.empty:
                     set_watermark(con, spec.name, ctx.batches.hi, ctx.now)
@@ -145,6 +151,7 @@ class JobRunner:
         except Exception as exc:
             log.exception("job %s: recording its results failed", spec.name)
             run["error"] = f"{type(exc).__name__}: {exc}"
+            run["rows_pruned"] = 0  # the transaction that pruned them rolled back
             self.store.write(lambda con: _insert_run(con, run)).result()
             return run["error"]
 
@@ -156,10 +163,12 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
     row = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM job_runs").fetchone()
     run["run_id"] = int(row[0]) if row else 1
     con.execute(
-        "INSERT INTO job_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO job_runs (run_id, job, trigger, started_at, finished_at, duration_ms, status, "
+        "rows_read, findings, batch_lo, batch_hi, error, rows_pruned) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run["run_id"], run["job"], run["trigger"], run["started_at"], run["finished_at"],
          run["duration_ms"], "error" if run["error"] else "ok", run["rows_read"],
-         run["findings"], run["batch_lo"], run["batch_hi"], run["error"]],
+         run["findings"], run["batch_lo"], run["batch_hi"], run["error"], run["rows_pruned"]],
     )  # fmt: skip
     con.execute("DELETE FROM job_runs WHERE started_at < ?", [run["started_at"] - RUNS_KEPT])
 

@@ -8,6 +8,9 @@
   trace, signature...), so running a job again updates a finding instead of duplicating it.
 - `rollup_stats` / `rollup_latency`: see `analytics.rollups`.
 - `session_totals`: running cost and call count per session, for the runaway-session rule.
+
+Migration 7 adds `job_runs.rows_pruned`: rows a retention job deleted or emptied, which
+earlier runs counted in `rows_read`.
 """
 
 from __future__ import annotations
@@ -98,3 +101,7 @@ _TABLES = (
 def m003_analytics(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in _TABLES:
         con.execute(ddl)
+
+
+def m007_job_rows_pruned(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ALTER TABLE job_runs ADD COLUMN rows_pruned BIGINT NOT NULL DEFAULT 0")

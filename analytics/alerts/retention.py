@@ -11,9 +11,9 @@ Rows older than `alert_history_days` (default 90; 0 keeps everything) are delete
   still pending (its retries are still going on).
 
 Every 5 minutes the job picks at most MAX_ROWS_PER_TABLE rows per table, oldest first, on a
-reader, and deletes exactly those on the writer in the transaction that records the run, so
-the run's `rows_read` is the number of rows it deleted. The delete checks each row's condition
-again: a row that is no longer due is never deleted.
+reader (the run's `rows_read`), and deletes exactly those on the writer in the transaction that
+records the run (its `rows_pruned`). The delete checks each row's condition again: a row that
+is no longer due is never deleted, so `rows_pruned` can be lower than `rows_read`.
 """
 
 from __future__ import annotations
@@ -115,10 +115,12 @@ def _run(ctx: JobContext) -> JobOutcome:
         return JobOutcome()
     picked = ctx.store.read(lambda con: pick(con, cutoff, MAX_ROWS_PER_TABLE))
 
-    def drop(con: duckdb.DuckDBPyConnection) -> None:
-        log.info("alert retention before %s deleted %s", cutoff, delete(con, picked, cutoff))
+    def drop(con: duckdb.DuckDBPyConnection) -> int:
+        deleted = delete(con, picked, cutoff)
+        log.info("alert retention before %s deleted %s", cutoff, deleted)
+        return sum(deleted.values())
 
-    return JobOutcome(rows_read=sum(len(ids) for ids in picked.values()), write=drop)
+    return JobOutcome(rows_read=sum(len(ids) for ids in picked.values()), prune=drop)
 
 
 JOB = JobSpec("alert_retention", _run, incremental=False, interval_s=INTERVAL_S)

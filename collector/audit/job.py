@@ -13,10 +13,10 @@ def _run(ctx: JobContext) -> JobOutcome:
     # Counted on a reader first, so the job run records how many spans it was going to clear.
     due = ctx.store.read(lambda con: count_due(con, ctx.now, days))
 
-    def drop(con: duckdb.DuckDBPyConnection) -> None:
-        apply_retention(con, ctx.now, days)
+    def drop(con: duckdb.DuckDBPyConnection) -> int:
+        return int(apply_retention(con, ctx.now, days)["total"])
 
-    return JobOutcome(rows_read=due, write=drop)
+    return JobOutcome(rows_read=due, prune=drop)
 
 
 JOB = JobSpec("audit_retention", _run, incremental=False)

@@ -65,7 +65,7 @@ def _registry() -> dict[int, Migration]:
     # Imported here so feature modules may import the store without an import cycle.
     from analytics.alerts.tables import m004_alerts, m006_alert_replay
     from analytics.rollups import m005_rollup_grains
-    from analytics.tables import m003_analytics
+    from analytics.tables import m003_analytics, m007_job_rows_pruned
     from collector.audit.chain import m002_audit
 
     return {
@@ -75,6 +75,7 @@ def _registry() -> dict[int, Migration]:
         4: m004_alerts,
         5: m005_rollup_grains,
         6: m006_alert_replay,
+        7: m007_job_rows_pruned,
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from analytics.alerts import retention
@@ -109,7 +110,8 @@ def runner(store: DuckDBStore, tmp_path: Path, days: int = 90, now: datetime = N
 def test_retention_job_deletes_only_rows_past_the_cutoff(store, tmp_path: Path) -> None:
     seed(store)
     run = runner(store, tmp_path).run("alert_retention", trigger="test")
-    assert (run["status"], run["error"], run["rows_read"]) == ("ok", None, 10)
+    assert (run["status"], run["error"]) == ("ok", None)
+    assert (run["rows_read"], run["rows_pruned"]) == (10, 10)
     assert remaining(store) == {
         "events": ["ev_firing_current", "ev_firing_new", "ev_resolved_new"],
         "outbox": [("ntf_delivered_late", "delivered"), ("ntf_failed_new", "failed"),
@@ -118,8 +120,35 @@ def test_retention_job_deletes_only_rows_past_the_cutoff(store, tmp_path: Path) 
                        ("test_new", 1)],
         "state": SEEDED_STATE,
     }  # fmt: skip
-    (recorded,) = store.query("SELECT job, status, rows_read FROM job_runs")
-    assert recorded == {"job": "alert_retention", "status": "ok", "rows_read": 10}
+    (recorded,) = store.query("SELECT job, status, rows_read, rows_pruned FROM job_runs")
+    assert recorded == {"job": "alert_retention", "status": "ok", "rows_read": 10,
+                        "rows_pruned": 10}  # fmt: skip
+
+
+def test_retention_run_prunes_fewer_rows_than_it_read_when_one_stops_being_due(
+    store, tmp_path: Path
+) -> None:
+    seed(store)
+    metrics = CollectorMetrics()
+    jobs = JobRunner(store, Settings(db_path=tmp_path / "unused.duckdb"), metrics, [JOB],
+                     clock=lambda: NOW)  # fmt: skip
+    real_pick = retention.pick
+
+    def fire(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("UPDATE alert_state SET state = 'firing' WHERE rule_id = 'rule_b'")
+
+    def pick_then_fire(con: duckdb.DuckDBPyConnection, cutoff: datetime, limit: int) -> dict:
+        picked = real_pick(con, cutoff, limit)
+        store.write(fire).result()  # between the pick (reader) and the delete (writer)
+        return picked
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(retention, "pick", pick_then_fire)
+        run = jobs.run("alert_retention", trigger="test")
+    assert (run["status"], run["rows_read"], run["rows_pruned"]) == ("ok", 10, 9)
+    text = metrics.render().decode()
+    assert 'tracevault_job_rows_read_total{job="alert_retention"} 10.0' in text
+    assert 'tracevault_job_rows_pruned_total{job="alert_retention"} 9.0' in text
 
 
 def test_retention_job_deletes_nothing_on_a_second_run(store, tmp_path: Path) -> None:
@@ -167,8 +196,9 @@ def test_retention_job_works_through_a_backlog_run_by_run(
     monkeypatch.setattr(retention, "MAX_ROWS_PER_TABLE", 2)
     seed(store)
     jobs = runner(store, tmp_path)
-    runs = [jobs.run("alert_retention", trigger="test")["rows_read"] for _ in range(4)]
-    assert runs == [6, 3, 1, 0]  # events 2+1, outbox 2, deliveries 2+2+1
+    runs = [jobs.run("alert_retention", trigger="test") for _ in range(4)]
+    assert [r["rows_read"] for r in runs] == [6, 3, 1, 0]  # events 2+1, outbox 2, deliveries 2+2+1
+    assert [r["rows_pruned"] for r in runs] == [6, 3, 1, 0]
     assert remaining(store)["events"] == ["ev_firing_current", "ev_firing_new", "ev_resolved_new"]
     assert len(remaining(store)["deliveries"]) == 4
 
@@ -196,6 +226,7 @@ def test_evaluated_episode_goes_once_resolved_and_delivered_before_the_cutoff(
     late = runner(store, tmp_path, now=at(41) + day90).run("alert_retention", trigger="test")
 
     assert (early["rows_read"], late["rows_read"]) == (0, 5)  # 1 event, 2 outbox, 2 deliveries
+    assert (early["rows_pruned"], late["rows_pruned"]) == (0, 5)
     left = remaining(store)
     assert (left["events"], left["outbox"], left["deliveries"]) == ([], [], [])
     assert [row[1] for row in left["state"]] == ["resolved"]  # the rule's state is untouched

@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from analytics import rollup_query
 from analytics.rollups import GAMMA
 from analytics.scheduler import JobContext, JobOutcome, JobRunner, JobSpec, list_runs
 from collector.metrics import CollectorMetrics
 from collector.settings import Settings
-from collector.store import DuckDBStore
+from collector.store import DuckDBStore, migrations
 from tests.analytics.records import T0, record
 
 Ingest = Callable[[list[dict[str, Any]]], int]
@@ -115,6 +118,7 @@ def test_job_metrics_exported_when_a_run_ends(store: DuckDBStore, ingest: Ingest
     text = metrics.render().decode()
     assert 'tracevault_job_runs_total{job="noop",status="ok"} 1.0' in text
     assert 'tracevault_job_rows_read_total{job="noop"} 4.0' in text
+    assert 'tracevault_job_rows_pruned_total{job="noop"} 0.0' in text
     assert 'tracevault_job_duration_seconds_count{job="noop"} 1.0' in text
     assert 'tracevault_job_watermark_batch{job="noop"} 1.0' in text
 
@@ -157,3 +161,22 @@ def test_scheduler_runs_jobs_without_overlap_and_stops_twice(store: DuckDBStore)
     scheduler.stop()
     assert len(list_runs(store, "slow")) >= 3
     assert state["peak"] == 1
+
+
+def test_runs_recorded_before_migration_7_read_as_nothing_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = migrations._registry
+    monkeypatch.setattr(migrations, "_registry", lambda: {v: m for v, m in full().items() if v < 7})
+    old = DuckDBStore(tmp_path / "v6.duckdb")
+    old.write(lambda con: con.execute(
+        "INSERT INTO job_runs VALUES (1, 'alert_retention', 'schedule', ?, ?, 5.0, 'ok', 10, 0, "
+        "NULL, NULL, NULL)", [T0, T0])).result()  # fmt: skip
+    old.close()
+    monkeypatch.setattr(migrations, "_registry", full)
+    store = DuckDBStore(tmp_path / "v6.duckdb")
+    try:
+        (run,) = list_runs(store, "alert_retention")
+        assert (run["rows_read"], run["rows_pruned"]) == (10, 0)
+    finally:
+        store.close()

@@ -102,7 +102,9 @@ def test_retention_job_records_its_run_when_the_scheduler_runs_it(
     settings = Settings(db_path=tmp_path / "unused.duckdb", audit_retention_days=30)
     runner = JobRunner(store, settings, CollectorMetrics(), [JOB], clock=lambda: AS_OF)
     run = runner.run("audit_retention", trigger="test")
-    assert (run["status"], run["rows_read"], run["error"]) == ("ok", 6, None)
+    assert (run["status"], run["rows_read"], run["rows_pruned"], run["error"]) == ("ok", 6, 6, None)
+    (recorded,) = store.query("SELECT rows_read, rows_pruned FROM job_runs")
+    assert recorded == {"rows_read": 6, "rows_pruned": 6}
     assert _payloads(store)[("alpha", 1)] == 0
     assert store.read(lambda con: verify(con)).ok
 
