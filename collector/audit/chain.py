@@ -27,8 +27,6 @@ from collector.audit.canonical import (
 )
 from collector.store.base import CommittedBatch, Store
 
-__all__ = ["EMPTY_ROWS_SHA256", "chain_batches", "install", "m002_audit"]
-
 _TABLES = (
     """CREATE TABLE audit_chain (
     project VARCHAR NOT NULL,

@@ -17,13 +17,18 @@ forms (Python, SQL, this) equal, and `audit verify` re-hashes the stored rows wi
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.audit.canonical import EMPTY_ROWS_SHA256, FIELD_KINDS, ROW_FIELDS
+from collector.audit.canonical import (
+    FIELD_KINDS,
+    ROW_FIELDS,
+    field_text,
+    payload_sha256,
+    rows_sha256,
+)
 from collector.store.base import IngestBatch
 
 KEY = "audit"
@@ -36,16 +41,10 @@ class BatchDigest:
     rows_sha256: str
 
 
-def _double_text(value: float | None) -> str | None:
-    if value is None:
-        return None
-    return "nan" if math.isnan(value) else format(value, ".17g")
-
-
 def _text(column: pa.ChunkedArray, kind: str) -> pa.ChunkedArray | pa.Array:
     """A column as `canonical.field_text` writes it (None stays null)."""
     if kind == "float":
-        return pa.array([_double_text(v) for v in column.to_pylist()], pa.string())
+        return pa.array([field_text(kind, v) for v in column.to_pylist()], pa.string())
     if kind == "ts":
         return pc.cast(pc.cast(column, pa.int64()), pa.string())
     if kind == "int":
@@ -64,19 +63,10 @@ def _prefixes(table: pa.Table) -> list[str]:
     return pc.binary_join_element_wise(*fields, ",").to_pylist()
 
 
-def _sha(text: str | None) -> str:
-    return "-" if text is None else "64:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def _payload_sha256(content: str | None, attributes: str | None, events: str | None) -> str:
-    encoded = f"{_sha(content)},{_sha(attributes)},{_sha(events)}"
-    return hashlib.sha256(encoded.encode()).hexdigest()
-
-
 def digest_table(table: pa.Table) -> BatchDigest:
     """Audit rows and the batch digest of canonical rows (a `rows_to_table` table)."""
     payloads = [
-        _payload_sha256(c, a, e)
+        payload_sha256(c, a, e)
         for c, a, e in zip(
             table.column("content").to_pylist(),
             table.column("attributes").to_pylist(),
@@ -91,13 +81,12 @@ def digest_table(table: pa.Table) -> BatchDigest:
     trace_ids, span_ids = table.column("trace_id").to_pylist(), table.column("span_id").to_pylist()
     ids = zip(trace_ids, span_ids, strict=True)
     order = sorted(zip(ids, row_hashes, strict=True))
-    digest = hashlib.sha256(",".join(h for _, h in order).encode()).hexdigest()
     rows = (
         table.select(list(_IDS))
         .append_column("payload_sha256", pa.array(payloads, pa.string()))
         .append_column("row_sha256", pa.array(row_hashes, pa.string()))
     )
-    return BatchDigest(rows, digest if row_hashes else EMPTY_ROWS_SHA256)
+    return BatchDigest(rows, rows_sha256(h for _, h in order))
 
 
 def prepare_batch(batch: IngestBatch) -> None:

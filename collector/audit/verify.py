@@ -18,11 +18,11 @@ import duckdb
 
 from collector.audit.canonical import (
     EMPTY_PAYLOAD_SHA256,
+    EMPTY_ROWS_SHA256,
     payload_sql,
     row_from_prefix_sql,
     row_prefix_sql,
 )
-from collector.audit.chain import EMPTY_ROWS_SHA256
 from collector.audit.db import fetch_dicts
 from collector.audit.report import Problem, VerifyReport
 from collector.audit.walk import walk_chain
