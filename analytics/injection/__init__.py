@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analytics.injection.detector import MAX_CHARS, heuristic_score
+from analytics.injection.decode import MAX_CHARS
+from analytics.injection.detector import heuristic_score
 from analytics.injection.model import MODEL_ENV_VAR, model_enabled, shipped_model, with_model
 from analytics.injection.result import SOURCES, InjectionResult
 from analytics.injection.scorers import (

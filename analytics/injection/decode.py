@@ -52,6 +52,19 @@ _MAX_TOKENS = 16
 _MAX_TOKEN_CHARS = 8_192
 
 
+# A 5 MB page costs no more than this: its head and tail are scanned, the middle is not.
+MAX_CHARS = 32_000
+_HEAD = 24_000
+
+
+def cap(text: str) -> str:
+    """The first `_HEAD` and last `MAX_CHARS - _HEAD` characters of a text longer than
+    `MAX_CHARS` (rules and model read the same part)."""
+    if len(text) <= MAX_CHARS:
+        return text
+    return text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD) :]
+
+
 def normalize(text: str) -> str:
     """Undo JSON string escaping (tool results are often JSON), then NFKC, which folds
     fullwidth and mathematical letters (ｉｇｎｏｒｅ, 𝐢𝐠𝐧𝐨𝐫𝐞) to plain ones."""

@@ -17,11 +17,13 @@ Scoring, in order:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
 from analytics.injection.context import is_diff, quote_opening, reported
 from analytics.injection.decode import (
+    cap,
     decoded_payloads,
     has_interleaved_zero_width,
     normalize,
@@ -33,8 +35,6 @@ from analytics.injection.rules_i18n import I18N_RULES
 
 RULES: tuple[Rule, ...] = (*ENGLISH_RULES, *I18N_RULES)
 _TRIGGERS = frozenset(t for r in RULES for t in r.triggers)
-MAX_CHARS = 32_000
-_HEAD = 24_000
 MAX_DEPTH = 2
 OBFUSCATION_BONUS = 0.15
 META_DAMPING = 0.25
@@ -127,7 +127,7 @@ _ZW_RULE = "encoded_payload:zero_width_interleaved"
 def heuristic_score(text: str, source: str = "user") -> InjectionResult:
     if source not in SOURCES:
         raise ValueError(f"source must be one of {sorted(SOURCES)}, got {source!r}")
-    text = _cap(text)
+    text = cap(text)
     hits = _scan(normalize(text), source, MAX_DEPTH, "")
     best = _strongest_per_rule(hits)
     if not best:
@@ -138,7 +138,7 @@ def heuristic_score(text: str, source: str = "user") -> InjectionResult:
 def discusses_attacks(text: str) -> bool:
     """The text talks about attacks or code (two or more `_META_WORDS`): an article, a policy,
     a talk summary. The model needs more evidence on such texts (`model.DISCUSSION_LIFT`)."""
-    lowered = " ".join(normalize(_cap(text)).lower().split())
+    lowered = " ".join(normalize(cap(text)).lower().split())
     return sum(word in lowered for word in _META_WORDS) >= 2
 
 
@@ -155,12 +155,6 @@ def _combine(best: list[Hit]) -> float:
         seen.add(hit.family)
         quoted = quoted or hit.mentioned
     return round(1.0 - keep, 4)
-
-
-def _cap(text: str) -> str:
-    if len(text) <= MAX_CHARS:
-        return text
-    return text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD) :]
 
 
 def _scan(text: str, source: str, depth: int, prefix: str) -> list[Hit]:
@@ -254,17 +248,7 @@ def _strongest_per_rule(hits: list[Hit]) -> list[Hit]:
     for rule_id, hit in hidden.items():
         if rule_id not in plain:
             boosted = min(1.0, hit.weight + OBFUSCATION_BONUS)
-            best.append(
-                Hit(
-                    hit.reason,
-                    hit.family,
-                    boosted,
-                    hit.view_text,
-                    hit.start,
-                    hit.end,
-                    hit.mentioned,
-                )
-            )
+            best.append(dataclasses.replace(hit, weight=boosted))
     return sorted(best, key=lambda h: (-h.weight, h.reason))
 
 

@@ -22,11 +22,10 @@ import functools
 
 import numpy as np
 
-from analytics.injection.decode import decoded_payloads, normalize, normalized_views
+from analytics.injection.decode import cap, decoded_payloads, normalize, normalized_views
 
 BITS = 18
 SCALES = ((600, 300),)  # (window, stride); a second, 240-char scale cost FPs in CV
-MAX_CHARS = 32_000
 CHAR_NGRAMS = (3, 4, 5)
 _MAX_DEPTH = 2
 _MASK = (1 << 64) - 1
@@ -151,7 +150,7 @@ def _source_index(source: str) -> int:
 
 def model_document(text: str) -> str:
     """The text and what the rules' views reveal in it, lowercased with whitespace collapsed."""
-    text = normalize(_cap(text))
+    text = normalize(cap(text))
     pieces = [view for _, view in normalized_views(text)]
     pieces += _payloads(text, _MAX_DEPTH)
     return " ".join(" \n ".join(pieces).lower().split())
@@ -165,10 +164,3 @@ def _payloads(text: str, depth: int) -> list[str]:
         if depth > 1:
             found += _payloads(payload, depth - 1)
     return found
-
-
-def _cap(text: str) -> str:
-    if len(text) <= MAX_CHARS:
-        return text
-    head = MAX_CHARS * 3 // 4
-    return text[:head] + "\n" + text[-(MAX_CHARS - head) :]
